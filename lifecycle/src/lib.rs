@@ -1,0 +1,32 @@
+//! The lifecycle rules of metrics-schema, shared by the catalogue tools (lint, docs, the
+//! `catalogue!` macro) and the runtime, so that all of them agree on what a version means.
+//!
+//! - [`Version`]: release versions (`X.Y`, `X.Y.Z`) and pre-releases (`X.Y.Z-rc.1`).
+//! - [`Stability`] and [`Window`]: stability levels and deprecation windows.
+//! - [`Lifecycle`], [`Schedule`] and [`Status`]: where a metric stands at a version.
+//! - [`check_show_hidden`]: the show-hidden option's one valid value.
+//! - [`deprecation_notice`]: the text deprecated metrics carry in their HELP.
+//!
+//! # Rules
+//!
+//! With `D` the deprecation release, `H` the hiding release (explicit, or `D` plus the
+//! window's `hide_after` minor releases) and `R` the removal release (explicit, or `D`
+//! plus `remove_after`), a metric at version `V` is active before `D`, deprecated from `D`,
+//! hidden from `H` and removed from `R`.
+//!
+//! A pre-release `X.Y.Z-PRE` is evaluated as `X.Y.Z`: a release candidate exposes exactly
+//! what its release will. A major release `X.0.Z` has no previous minor release, so the
+//! show-hidden option is refused there (see [`check_show_hidden`]); windows computed from
+//! a deprecation in major `X-1` have all ended by `X.0.0`, because `(X-1).N.0 < X.0.0`.
+
+#![deny(missing_docs)]
+
+mod notice;
+mod policy;
+mod show_hidden;
+mod version;
+
+pub use notice::{deprecation_notice, help_with_notice};
+pub use policy::{Lifecycle, Schedule, Stability, Status, UnknownStability, Window};
+pub use show_hidden::{ShowHiddenError, check_show_hidden, show_hidden_value};
+pub use version::{Version, VersionError};

@@ -1,0 +1,3 @@
+//! The metrics-schema catalogue library.
+
+pub use metrics_schema_lifecycle as lifecycle;

@@ -1,0 +1,3 @@
+//! The metrics-schema runtime.
+
+pub use metrics_schema_lifecycle as lifecycle;
