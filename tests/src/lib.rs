@@ -41,7 +41,7 @@ pub fn tool(name: &str, how_to_get: &str) -> Option<PathBuf> {
 
 /// A Python 3 interpreter that can import `module`, or a skip (see [`missing`]).
 pub fn python_with(module: &str) -> Option<PathBuf> {
-    let python = find_on_path("python3")?;
+    let python = find_on_path("python3").or_else(|| missing("`python3`", "install Python 3"))?;
     let ok = Command::new(&python)
         .args(["-c", &format!("import {module}")])
         .output()
