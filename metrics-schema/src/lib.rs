@@ -1,3 +1,228 @@
-//! The metrics-schema catalogue library.
+//! The metrics-schema catalogue library: read a `metrics.toml`, check it with every lint rule
+//! in one run, and evaluate each metric's lifecycle at a version.
+//!
+//! The `schema` CLI and the `catalogue!` macro both call [`load`] (or [`check`]) so that they
+//! can never disagree about a catalogue.
+//!
+//! ```
+//! use metrics_schema::{Options, check, lifecycle::{Status, Version}};
+//!
+//! let toml = r#"
+//! [catalogue]
+//! namespace = "vllm"
+//!
+//! [[metric]]
+//! name = "gpu_cache_usage_ratio"
+//! type = "gauge"
+//! help = "GPU KV-cache usage. 1 means 100 percent usage."
+//! deprecated = "0.10"
+//! replaced_by = "kv_cache_usage_ratio"
+//!
+//! [[metric]]
+//! name = "kv_cache_usage_ratio"
+//! type = "gauge"
+//! help = "KV-cache usage. 1 means 100 percent usage."
+//! "#;
+//! let checked = check(toml, "metrics.toml", &Options::default());
+//! assert!(checked.diagnostics.is_empty(), "{}", checked.render_plain());
+//! let catalogue = checked.catalogue.unwrap();
+//! let old = catalogue.metric("gpu_cache_usage_ratio").unwrap();
+//! assert_eq!(old.replacement.as_deref(), Some("vllm_kv_cache_usage_ratio"));
+//! assert_eq!(old.status_at(&Version::parse("0.11.2").unwrap()), Status::Hidden);
+//! ```
 
-pub use metrics_schema_lifecycle as lifecycle;
+#![deny(missing_docs)]
+
+pub mod catalogue;
+pub mod diagnostic;
+pub mod lifecycle;
+pub mod lint;
+pub mod render;
+pub mod source;
+mod suggest;
+
+use std::fmt;
+use std::path::Path;
+
+pub use catalogue::Catalogue;
+pub use diagnostic::{Diagnostic, Severity};
+pub use source::{Source, Span};
+
+use lifecycle::Version;
+
+/// The default `high-cardinality` threshold: a metric whose worst-case series count exceeds
+/// it is reported.
+pub const DEFAULT_HIGH_CARDINALITY_THRESHOLD: u64 = 10_000;
+
+/// Options of one check.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Options {
+    /// The version to evaluate the catalogue at; overrides the catalogue's `version` pin.
+    /// Rules that compare with a version (`since-after-version`, `replacement-not-active`)
+    /// run only when a version is known.
+    pub version: Option<Version>,
+    /// The `high-cardinality` threshold (default
+    /// [`DEFAULT_HIGH_CARDINALITY_THRESHOLD`]).
+    pub high_cardinality_threshold: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            version: None,
+            high_cardinality_threshold: DEFAULT_HIGH_CARDINALITY_THRESHOLD,
+        }
+    }
+}
+
+impl Options {
+    /// The default options with evaluation version `version`.
+    pub fn at_version(version: Version) -> Self {
+        Options {
+            version: Some(version),
+            ..Options::default()
+        }
+    }
+}
+
+/// The result of checking one catalogue.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    /// The catalogue, when no error was found (warnings allowed).
+    pub catalogue: Option<Catalogue>,
+    /// Every problem found, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The version the catalogue was evaluated at: [`Options::version`], else the
+    /// catalogue's pin, else `None`.
+    pub version: Option<Version>,
+    /// The source text and file name.
+    pub source: Source,
+}
+
+impl Checked {
+    /// True when some diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The number of errors and of warnings.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        (errors, self.diagnostics.len() - errors)
+    }
+
+    /// Every diagnostic rendered as rustc does, without colour: what the `catalogue!` macro
+    /// puts in `compile_error!`.
+    pub fn render_plain(&self) -> String {
+        render::human(&self.source, &self.diagnostics, render::Color::Never)
+    }
+}
+
+/// Reads and checks the catalogue text `text`, named `file_name` in diagnostics.
+///
+/// Never panics, whatever the input. An empty text is an empty catalogue; [`load`] refuses
+/// empty files.
+pub fn check(text: &str, file_name: &str, options: &Options) -> Checked {
+    let source = Source::new(file_name, text);
+    let mut diagnostics = Vec::new();
+    let read = catalogue::parse::read(text, &mut diagnostics);
+    let mut version = options.version.clone();
+    if let Some(cat) = &read {
+        if version.is_none() {
+            version = cat.version.clone();
+        }
+        diagnostics.extend(lint::run(cat, version.as_ref(), options));
+    }
+    for d in &mut diagnostics {
+        d.locate(&source);
+    }
+    diagnostics.sort_by_key(|d| d.span.start);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    Checked {
+        catalogue: if has_errors { None } else { read },
+        diagnostics,
+        version,
+        source,
+    }
+}
+
+/// Reads the catalogue file at `path` and checks it. The file name in diagnostics is `path`
+/// as given.
+///
+/// I/O problems (a missing path, a directory, a file that is not UTF-8, an empty file) are
+/// a [`LoadError`]: they say nothing about the catalogue's content.
+pub fn load(path: impl AsRef<Path>, options: &Options) -> Result<Checked, LoadError> {
+    let path = path.as_ref();
+    let text = read_catalogue(path)?;
+    Ok(check(&text, &path.display().to_string(), options))
+}
+
+/// Reads a catalogue file's text, refusing directories, non-UTF-8 and empty files.
+pub fn read_catalogue(path: &Path) -> Result<String, LoadError> {
+    let shown = path.display().to_string();
+    let err = |kind| LoadError {
+        path: shown.clone(),
+        kind,
+    };
+    if path.is_dir() {
+        return Err(err(LoadErrorKind::Directory));
+    }
+    let bytes = std::fs::read(path).map_err(|e| err(LoadErrorKind::Io(e.to_string())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        err(LoadErrorKind::NotUtf8 { offset })
+    })?;
+    if text.trim().is_empty() {
+        return Err(err(LoadErrorKind::Empty));
+    }
+    Ok(text)
+}
+
+/// A catalogue file that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    /// The path, as given.
+    pub path: String,
+    /// What went wrong.
+    pub kind: LoadErrorKind,
+}
+
+/// What went wrong reading a catalogue file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadErrorKind {
+    /// The operating system's error (missing file, permissions, ...).
+    Io(String),
+    /// The path is a directory.
+    Directory,
+    /// The file is not UTF-8; `offset` is the first invalid byte.
+    NotUtf8 {
+        /// Offset of the first byte that is not valid UTF-8.
+        offset: usize,
+    },
+    /// The file is empty or only white space.
+    Empty,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = &self.path;
+        match &self.kind {
+            LoadErrorKind::Io(e) => write!(f, "cannot read catalogue `{path}`: {e}"),
+            LoadErrorKind::Directory => write!(
+                f,
+                "cannot read catalogue `{path}`: it is a directory; give the path of a metrics.toml file"
+            ),
+            LoadErrorKind::NotUtf8 { offset } => write!(
+                f,
+                "cannot read catalogue `{path}`: it is not UTF-8 text (invalid byte at offset {offset})"
+            ),
+            LoadErrorKind::Empty => write!(
+                f,
+                "catalogue `{path}` is empty: a catalogue describes at least one metric under `[[metric]]`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}

@@ -1,0 +1,419 @@
+//! The catalogue model: a `metrics.toml` read into typed values that keep the span of every
+//! key.
+//!
+//! [`crate::check`] builds a [`Catalogue`] and hands it out only when no rule reported an
+//! error, so every value here has been validated: names are well formed, labels and bucket
+//! sets are resolved, lifecycle dates are ordered and within the policy.
+
+mod buckets;
+mod names;
+pub(crate) mod parse;
+
+use std::fmt;
+
+use crate::lifecycle::{Lifecycle, Schedule, Stability, Version, Window};
+use crate::source::{Span, Spanned};
+
+pub use buckets::{BucketError, BucketSpec, MAX_BUCKETS};
+pub use names::{ExposedNames, is_valid_name, value_identifier, value_key};
+
+/// A validated catalogue.
+#[derive(Clone, Debug)]
+pub struct Catalogue {
+    /// Prefix of every exposed name, if any.
+    pub namespace: Option<String>,
+    /// Joins the namespace and a metric's local name.
+    pub separator: Separator,
+    /// Stability of metrics that do not set their own.
+    pub stability: Stability,
+    /// The `version` pin: the version the catalogue is evaluated at when none is given.
+    pub version: Option<Version>,
+    /// Rule ids silenced for the whole catalogue.
+    pub allow: Vec<Spanned<String>>,
+    /// Deprecation windows per stability level.
+    pub policy: Policy,
+    /// Label definitions, in file order.
+    pub labels: Vec<Label>,
+    /// Named bucket sets, in file order.
+    pub bucket_sets: Vec<BucketSet>,
+    /// Metrics, in file order (removed ones included: they are history).
+    pub metrics: Vec<Metric>,
+    /// The `[catalogue]` header, if the table is present.
+    pub header: Option<Span>,
+    /// Spans of the keys of `[catalogue]`.
+    pub keys: Keys,
+}
+
+/// The separator between namespace and local name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Separator {
+    /// `_`, the default.
+    #[default]
+    Underscore,
+    /// `:`, as vLLM uses (Prometheus reserves colons for recording rules).
+    Colon,
+}
+
+impl Separator {
+    /// `_` or `:`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Separator::Underscore => "_",
+            Separator::Colon => ":",
+        }
+    }
+}
+
+/// Deprecation windows, resolved per stability level: `[policy.<level>]` falls back to
+/// `[policy]` key by key, which falls back to [`Window::DEFAULT`].
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    /// The `[policy]` window.
+    pub default: Window,
+    /// The window of alpha metrics.
+    pub alpha: Window,
+    /// The window of beta metrics.
+    pub beta: Window,
+    /// The window of stable metrics.
+    pub stable: Window,
+    /// The tables as written: `[policy]`, then alpha, beta, stable.
+    pub written: [PolicyTable; 4],
+}
+
+impl Policy {
+    /// The window that applies to metrics of `stability`.
+    pub fn window(&self, stability: Stability) -> Window {
+        match stability {
+            Stability::Alpha => self.alpha,
+            Stability::Beta => self.beta,
+            Stability::Stable => self.stable,
+        }
+    }
+}
+
+/// One policy table as written (values unchecked).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PolicyTable {
+    /// The table's header, if present.
+    pub header: Option<Span>,
+    /// `hide_after`, with the span of its key.
+    pub hide_after: Option<Spanned<i64>>,
+    /// `remove_after`, with the span of its key.
+    pub remove_after: Option<Spanned<i64>>,
+}
+
+/// A label definition from `[labels.<name>]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    /// The label name.
+    pub name: String,
+    /// What the label means.
+    pub help: Option<String>,
+    /// Closed (fixed values) or open (values at run time).
+    pub kind: LabelKind,
+    /// The `[labels.<name>]` header (or the inline table).
+    pub header: Span,
+    /// Spans of the label's keys.
+    pub keys: Keys,
+    /// Spans of the closed values, in order.
+    pub(crate) value_spans: Vec<Span>,
+    /// `max_values` as written.
+    pub(crate) raw_max_values: Option<i64>,
+}
+
+/// Whether a label's values are known in the catalogue.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabelKind {
+    /// The values are listed in the catalogue; generated code uses an enum.
+    Closed {
+        /// The values, in catalogue order.
+        values: Vec<String>,
+    },
+    /// The values come at run time.
+    Open {
+        /// At most this many distinct values; `None` means unbounded (`unbounded-label`).
+        max_values: Option<u64>,
+    },
+}
+
+impl Label {
+    /// The number of distinct values this label can take, if bounded.
+    pub fn cardinality(&self) -> Option<u64> {
+        match &self.kind {
+            LabelKind::Closed { values } => Some(values.len() as u64),
+            LabelKind::Open { max_values } => *max_values,
+        }
+    }
+}
+
+/// A named bucket set from `[buckets]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BucketSet {
+    /// The set's name.
+    pub name: String,
+    /// The bounds or generator as written.
+    pub spec: BucketSpec,
+    /// The upper bounds, strictly increasing, without the implied `+Inf`; empty when `spec`
+    /// is invalid.
+    pub bounds: Vec<f64>,
+    /// The set's key under `[buckets]`.
+    pub key: Span,
+    /// The value.
+    pub value: Span,
+}
+
+/// A metric type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MetricKind {
+    /// A monotonically increasing count; exposed as `<name>_total`.
+    Counter,
+    /// A value that goes up and down.
+    Gauge,
+    /// A distribution in buckets; exposed as `_bucket`, `_sum`, `_count`.
+    Histogram,
+    /// Constant metadata; exposed as `<name>_info` with value 1.
+    Info,
+}
+
+impl MetricKind {
+    /// Every type, in catalogue spelling order.
+    pub const ALL: [MetricKind; 4] = [
+        MetricKind::Counter,
+        MetricKind::Gauge,
+        MetricKind::Histogram,
+        MetricKind::Info,
+    ];
+
+    /// `counter`, `gauge`, `histogram` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetricKind::Counter => "counter",
+            MetricKind::Gauge => "gauge",
+            MetricKind::Histogram => "histogram",
+            MetricKind::Info => "info",
+        }
+    }
+
+    /// Parses the catalogue spelling.
+    pub fn parse(s: &str) -> Option<MetricKind> {
+        MetricKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for MetricKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A histogram's buckets, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Buckets {
+    /// Upper bounds, strictly increasing, without the implied `+Inf`.
+    Bounds(Vec<f64>),
+    /// Given when the registry is built.
+    Runtime,
+}
+
+/// A metric's `buckets` as written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BucketsRef {
+    /// The name of a set under `[buckets]`.
+    Set(String),
+    /// An inline array or generator.
+    Inline(BucketSpec),
+    /// `"runtime"`.
+    Runtime,
+}
+
+/// A metric.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metric {
+    /// The local name, without namespace (counters without `_total`).
+    pub name: String,
+    /// Namespace, separator and local name: the family name.
+    pub full_name: String,
+    /// The metric type.
+    pub kind: MetricKind,
+    /// The unit, which is the name's suffix.
+    pub unit: Option<String>,
+    /// The help text as written (without any deprecation notice).
+    pub help: String,
+    /// The metric's labels, resolved, in the order the metric lists them.
+    pub labels: Vec<Label>,
+    /// The `labels` array as written.
+    pub label_refs: Vec<Spanned<String>>,
+    /// The buckets, resolved (histograms only).
+    pub buckets: Option<Buckets>,
+    /// The `buckets` value as written.
+    pub buckets_ref: Option<BucketsRef>,
+    /// The section of the generated docs.
+    pub group: Option<String>,
+    /// The release that introduced the metric.
+    pub since: Option<Version>,
+    /// The metric's stability (its own, or the catalogue's default).
+    pub stability: Stability,
+    /// The lifecycle dates as written.
+    pub lifecycle: Lifecycle,
+    /// The effective lifecycle dates under the metric's policy window.
+    pub schedule: Schedule,
+    /// The local name of the replacement, as written.
+    pub replaced_by: Option<String>,
+    /// The replacement's full name, resolved.
+    pub replacement: Option<String>,
+    /// A migration hint.
+    pub note: Option<String>,
+    /// Rule ids silenced for this metric.
+    pub allow: Vec<Spanned<String>>,
+    /// The `[[metric]]` header (or the inline table).
+    pub header: Span,
+    /// Spans of the metric's keys.
+    pub keys: Keys,
+    /// False when a required key is missing or has a wrong value: such a metric exists only
+    /// while linting a catalogue that has errors.
+    pub(crate) complete: bool,
+}
+
+/// The keys written in one table, with the spans of the key and of its value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Keys(Vec<KeySpan>);
+
+/// One key of a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeySpan {
+    /// The key, as the format spells it.
+    pub name: &'static str,
+    /// The key itself.
+    pub key: Span,
+    /// Its value.
+    pub value: Span,
+}
+
+impl Keys {
+    pub(crate) fn push(&mut self, name: &'static str, key: Span, value: Span) {
+        self.0.push(KeySpan { name, key, value });
+    }
+
+    /// The span of key `name`, if written.
+    pub fn key(&self, name: &str) -> Option<Span> {
+        self.get(name).map(|k| k.key)
+    }
+
+    /// The span of the value of key `name`, if written.
+    pub fn value(&self, name: &str) -> Option<Span> {
+        self.get(name).map(|k| k.value)
+    }
+
+    /// The key `name`, if written.
+    pub fn get(&self, name: &str) -> Option<&KeySpan> {
+        self.0.iter().find(|k| k.name == name)
+    }
+
+    /// Every key written, in file order.
+    pub fn iter(&self) -> impl Iterator<Item = &KeySpan> {
+        self.0.iter()
+    }
+}
+
+impl Catalogue {
+    /// The metric with local name `name`.
+    pub fn metric(&self, name: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.name == name)
+    }
+
+    /// The label definition `name`.
+    pub fn label(&self, name: &str) -> Option<&Label> {
+        self.labels.iter().find(|l| l.name == name)
+    }
+
+    /// The bucket set `name`.
+    pub fn bucket_set(&self, name: &str) -> Option<&BucketSet> {
+        self.bucket_sets.iter().find(|b| b.name == name)
+    }
+
+    /// The full name of local name `name`: namespace, separator and name.
+    pub fn full_name(&self, name: &str) -> String {
+        full_name(self.namespace.as_deref(), self.separator, name)
+    }
+
+    /// True when `rule` is in the catalogue's `allow` list.
+    pub fn allows(&self, rule: &str) -> bool {
+        self.allow.iter().any(|a| a.value == rule)
+    }
+
+    /// The metrics that are complete (all of them in a catalogue without errors).
+    pub(crate) fn complete_metrics(&self) -> impl Iterator<Item = &Metric> {
+        self.metrics.iter().filter(|m| m.complete)
+    }
+}
+
+pub(crate) fn full_name(namespace: Option<&str>, separator: Separator, name: &str) -> String {
+    match namespace {
+        Some(ns) if !ns.is_empty() => format!("{ns}{}{name}", separator.as_str()),
+        _ => name.to_owned(),
+    }
+}
+
+impl Metric {
+    /// True when `rule` is in the metric's `allow` list.
+    pub fn allows(&self, rule: &str) -> bool {
+        self.allow.iter().any(|a| a.value == rule)
+    }
+
+    /// The number of bucket bounds (without `+Inf`), if known before run time.
+    pub fn bucket_count(&self) -> Option<usize> {
+        match &self.buckets {
+            Some(Buckets::Bounds(bounds)) => Some(bounds.len()),
+            _ => None,
+        }
+    }
+
+    /// The worst-case number of series this metric can produce: the product of its labels'
+    /// cardinalities, times `bounds + 3` for a histogram (`+Inf`, `_sum`, `_count`).
+    /// Saturates at `u64::MAX`.
+    ///
+    /// Unbounded open labels and run-time buckets make the count unknown; the result is then
+    /// [`Cardinality::AtLeast`] the count computed with one value per unbounded label and no
+    /// bounds besides `+Inf`.
+    pub fn worst_case_series(&self) -> Cardinality {
+        let mut exact = true;
+        let mut series: u64 = 1;
+        for label in &self.labels {
+            let values = label.cardinality().unwrap_or_else(|| {
+                exact = false;
+                1
+            });
+            series = series.saturating_mul(values);
+        }
+        if self.kind == MetricKind::Histogram {
+            let bounds = self.bucket_count().unwrap_or_else(|| {
+                exact = false;
+                0
+            });
+            series = series.saturating_mul((bounds as u64).saturating_add(3));
+        }
+        if exact {
+            Cardinality::Exact(series)
+        } else {
+            Cardinality::AtLeast(series)
+        }
+    }
+}
+
+/// A worst-case series count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cardinality {
+    /// Known exactly (saturated at `u64::MAX`).
+    Exact(u64),
+    /// Unknown before run time; at least this many.
+    AtLeast(u64),
+}
+
+impl Cardinality {
+    /// The known (lower-bound) count.
+    pub fn count(self) -> u64 {
+        match self {
+            Cardinality::Exact(n) | Cardinality::AtLeast(n) => n,
+        }
+    }
+}

@@ -1,0 +1,860 @@
+//! The reader: TOML text to the catalogue model.
+//!
+//! The TOML is parsed into a spanned document (`toml::de::DeTable`) and walked by hand, so
+//! that every problem is collected with its location instead of stopping at the first one:
+//! unknown keys (with a suggestion), wrong value types, missing required keys and invalid
+//! versions. Only a TOML syntax error stops early, since there is no document then.
+
+use std::borrow::Cow;
+
+use toml::Spanned as TomlSpanned;
+use toml::de::{DeTable, DeValue};
+
+use super::{
+    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, Keys, Label, LabelKind, Metric,
+    MetricKind, Policy, PolicyTable, Separator, full_name,
+};
+use crate::diagnostic::Diagnostic;
+use crate::lifecycle::{Lifecycle, Stability, Version, Window};
+use crate::lint::rules::{invalid_version, parse as parse_rule, unknown_key};
+use crate::source::{Span, Spanned};
+use crate::suggest::did_you_mean;
+
+const TOP_LEVEL: &[&str] = &["catalogue", "policy", "labels", "buckets", "metric"];
+const CATALOGUE_KEYS: &[&str] = &["namespace", "separator", "stability", "version", "allow"];
+const POLICY_KEYS: &[&str] = &["hide_after", "remove_after", "alpha", "beta", "stable"];
+const WINDOW_KEYS: &[&str] = &["hide_after", "remove_after"];
+const LABEL_KEYS: &[&str] = &["help", "values", "max_values"];
+const GENERATOR_KEYS: &[&str] = &["exponential", "linear"];
+const EXPONENTIAL_KEYS: &[&str] = &["start", "factor", "count"];
+const LINEAR_KEYS: &[&str] = &["start", "width", "count"];
+const METRIC_KEYS: &[&str] = &[
+    "name",
+    "type",
+    "help",
+    "unit",
+    "labels",
+    "buckets",
+    "group",
+    "since",
+    "stability",
+    "deprecated",
+    "hidden",
+    "removed",
+    "replaced_by",
+    "note",
+    "allow",
+];
+
+type Value<'i> = TomlSpanned<DeValue<'i>>;
+
+/// A known key of a table, with its value.
+struct Entry<'a, 'i> {
+    name: &'static str,
+    key: Span,
+    value: &'a Value<'i>,
+}
+
+impl Entry<'_, '_> {
+    fn value_span(&self) -> Span {
+        self.value.span().into()
+    }
+}
+
+/// Reads `text` into a catalogue, collecting diagnostics of the reader's rules. `None` only
+/// for a TOML syntax error.
+pub(crate) fn read(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Catalogue> {
+    let document = match DeTable::parse(text) {
+        Ok(document) => document,
+        Err(error) => {
+            let span = error.span().map_or(Span::new(0, 0), Span::from);
+            let message = error.message().trim_end_matches('\n');
+            diagnostics.push(
+                Diagnostic::new(&parse_rule::RULE, span, format!("invalid TOML: {message}"))
+                    .label(message.to_owned()),
+            );
+            return None;
+        }
+    };
+    let mut reader = Reader { diagnostics };
+    Some(reader.document(document.get_ref()))
+}
+
+struct Reader<'d> {
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// The known entries of `table` in file order; unknown keys are reported.
+    fn entries<'a, 'i>(
+        &mut self,
+        table: &'a DeTable<'i>,
+        context: &str,
+        allowed: &'static [&'static str],
+    ) -> Vec<Entry<'a, 'i>> {
+        let mut entries: Vec<(&TomlSpanned<Cow<'i, str>>, &'a Value<'i>)> = table.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        let mut known = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            let name: &str = key.get_ref();
+            let span = Span::from(key.span());
+            match allowed.iter().find(|a| **a == name) {
+                Some(known_name) => known.push(Entry {
+                    name: known_name,
+                    key: span,
+                    value,
+                }),
+                None => self.push(unknown_key::key(span, name, context, allowed)),
+            }
+        }
+        known
+    }
+
+    fn wrong_type(&mut self, entry: &Entry<'_, '_>, context: &str, expected: &str) {
+        let found = entry.value.get_ref().type_str();
+        self.push(
+            Diagnostic::new(
+                &parse_rule::RULE,
+                entry.key,
+                format!(
+                    "`{}` in {context} must be {expected}, found {found}",
+                    entry.name
+                ),
+            )
+            .label(format!("expected {expected}"))
+            .note(entry.value_span(), format!("this is {}", article(found))),
+        );
+    }
+
+    fn missing(&mut self, header: Span, key: &str, context: &str, help: &str) {
+        self.push(
+            Diagnostic::new(
+                &parse_rule::RULE,
+                header,
+                format!("missing required key `{key}` in {context}"),
+            )
+            .label(format!("this {context} has no `{key}`"))
+            .help(help.to_owned()),
+        );
+    }
+
+    fn string(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<String> {
+        match entry.value.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            _ => {
+                self.wrong_type(entry, context, "a string");
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<i64> {
+        match entry.value.get_ref() {
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    self.push(Diagnostic::new(
+                        &parse_rule::RULE,
+                        entry.key,
+                        format!("`{}` in {context} is out of range", entry.name),
+                    ));
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(entry, context, "an integer");
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<f64> {
+        match number(entry.value.get_ref()) {
+            Some(n) => Some(n),
+            None => {
+                self.wrong_type(entry, context, "a number");
+                None
+            }
+        }
+    }
+
+    fn table<'a, 'i>(&mut self, entry: &Entry<'a, 'i>, context: &str) -> Option<&'a DeTable<'i>> {
+        match entry.value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(entry, context, "a table");
+                None
+            }
+        }
+    }
+
+    /// An array of strings, each with its span.
+    fn strings(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<Vec<Spanned<String>>> {
+        let DeValue::Array(array) = entry.value.get_ref() else {
+            self.wrong_type(entry, context, "an array of strings");
+            return None;
+        };
+        let mut out = Vec::with_capacity(array.len());
+        for item in array.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(Spanned::new(s.to_string(), item.span().into())),
+                other => {
+                    self.push(
+                        Diagnostic::new(
+                            &parse_rule::RULE,
+                            entry.key,
+                            format!(
+                                "`{}` in {context} must be an array of strings, found {} in it",
+                                entry.name,
+                                article(other.type_str())
+                            ),
+                        )
+                        .label("expected an array of strings")
+                        .note(item.span().into(), "not a string"),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn version(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<Version> {
+        if let DeValue::Float(f) = entry.value.get_ref() {
+            // `deprecated = 0.10` is a float; say how to write it.
+            self.push(
+                Diagnostic::new(
+                    &parse_rule::RULE,
+                    entry.key,
+                    format!(
+                        "`{}` in {context} must be a string, found float",
+                        entry.name
+                    ),
+                )
+                .label("expected a version string")
+                .help(format!(
+                    "versions are strings: write `{} = \"{}\"`",
+                    entry.name,
+                    f.as_str()
+                )),
+            );
+            return None;
+        }
+        let text = self.string(entry, context)?;
+        match Version::parse_release(&text) {
+            Ok(version) => Some(version),
+            Err(error) => {
+                self.push(invalid_version::diagnostic(entry.key, entry.name, &error));
+                None
+            }
+        }
+    }
+
+    fn document(&mut self, root: &DeTable<'_>) -> Catalogue {
+        let mut catalogue_table = None;
+        let mut policy_table = None;
+        let mut labels_table = None;
+        let mut buckets_table = None;
+        let mut metric_array = None;
+        for entry in self.entries(root, "the catalogue", TOP_LEVEL) {
+            match entry.name {
+                "catalogue" => catalogue_table = Some(entry),
+                "policy" => policy_table = Some(entry),
+                "labels" => labels_table = Some(entry),
+                "buckets" => buckets_table = Some(entry),
+                _ => metric_array = Some(entry),
+            }
+        }
+
+        let mut cat = Catalogue {
+            namespace: None,
+            separator: Separator::Underscore,
+            stability: Stability::Alpha,
+            version: None,
+            allow: Vec::new(),
+            policy: Policy::default(),
+            labels: Vec::new(),
+            bucket_sets: Vec::new(),
+            metrics: Vec::new(),
+            header: None,
+            keys: Keys::default(),
+        };
+        if let Some(entry) = catalogue_table {
+            self.catalogue_settings(&entry, &mut cat);
+        }
+        if let Some(entry) = policy_table {
+            cat.policy = self.policy(&entry);
+        }
+        if let Some(entry) = labels_table {
+            cat.labels = self.labels(&entry);
+        }
+        if let Some(entry) = buckets_table {
+            cat.bucket_sets = self.bucket_sets(&entry);
+        }
+        if let Some(entry) = metric_array {
+            cat.metrics = self.metrics(&entry, cat.stability);
+        }
+        resolve(&mut cat);
+        cat
+    }
+
+    fn catalogue_settings(&mut self, entry: &Entry<'_, '_>, cat: &mut Catalogue) {
+        const CX: &str = "[catalogue]";
+        let Some(table) = self.table(entry, "the catalogue") else {
+            return;
+        };
+        cat.header = Some(entry.value_span());
+        for e in self.entries(table, CX, CATALOGUE_KEYS) {
+            cat.keys.push(e.name, e.key, e.value_span());
+            match e.name {
+                "namespace" => cat.namespace = self.string(&e, CX),
+                "separator" => {
+                    if let Some(sep) = self.string(&e, CX) {
+                        match sep.as_str() {
+                            "_" => cat.separator = Separator::Underscore,
+                            ":" => cat.separator = Separator::Colon,
+                            _ => self.push(
+                                Diagnostic::new(
+                                    &parse_rule::RULE,
+                                    e.key,
+                                    format!("unknown separator {sep:?}: expected \"_\" or \":\""),
+                                )
+                                .label("expected \"_\" or \":\""),
+                            ),
+                        }
+                    }
+                }
+                "stability" => {
+                    if let Some(s) = self.stability(&e, CX) {
+                        cat.stability = s;
+                    }
+                }
+                "version" => cat.version = self.version(&e, CX),
+                _ => cat.allow = self.strings(&e, CX).unwrap_or_default(),
+            }
+        }
+    }
+
+    fn stability(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<Stability> {
+        let text = self.string(entry, context)?;
+        match text.parse::<Stability>() {
+            Ok(s) => Some(s),
+            Err(error) => {
+                self.push(
+                    Diagnostic::new(&parse_rule::RULE, entry.key, error.to_string())
+                        .label("not a stability level")
+                        .maybe_help(did_you_mean(&text, Stability::ALL.map(Stability::as_str))),
+                );
+                None
+            }
+        }
+    }
+
+    fn policy(&mut self, entry: &Entry<'_, '_>) -> Policy {
+        let mut written: [PolicyTable; 4] = Default::default();
+        if let Some(table) = self.table(entry, "the catalogue") {
+            written[0].header = Some(entry.value_span());
+            for e in self.entries(table, "[policy]", POLICY_KEYS) {
+                match e.name {
+                    "hide_after" => {
+                        written[0].hide_after = self.window_value(&e, "[policy]");
+                    }
+                    "remove_after" => {
+                        written[0].remove_after = self.window_value(&e, "[policy]");
+                    }
+                    level => {
+                        let index = match level {
+                            "alpha" => 1,
+                            "beta" => 2,
+                            _ => 3,
+                        };
+                        let context = format!("[policy.{level}]");
+                        if let Some(sub) = self.table(&e, "[policy]") {
+                            written[index].header = Some(e.value_span());
+                            for w in self.entries(sub, &context, WINDOW_KEYS) {
+                                let value = self.window_value(&w, &context);
+                                if w.name == "hide_after" {
+                                    written[index].hide_after = value;
+                                } else {
+                                    written[index].remove_after = value;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let pick = |v: &Option<Spanned<i64>>, fallback: u64| {
+            v.as_ref()
+                .map_or(fallback, |v| u64::try_from(v.value).unwrap_or(0))
+        };
+        let default = Window {
+            hide_after: pick(&written[0].hide_after, Window::DEFAULT.hide_after),
+            remove_after: pick(&written[0].remove_after, Window::DEFAULT.remove_after),
+        };
+        let level = |t: &PolicyTable| Window {
+            hide_after: pick(&t.hide_after, default.hide_after),
+            remove_after: pick(&t.remove_after, default.remove_after),
+        };
+        Policy {
+            default,
+            alpha: level(&written[1]),
+            beta: level(&written[2]),
+            stable: level(&written[3]),
+            written,
+        }
+    }
+
+    fn window_value(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<Spanned<i64>> {
+        self.integer(entry, context)
+            .map(|v| Spanned::new(v, entry.key))
+    }
+
+    fn labels(&mut self, entry: &Entry<'_, '_>) -> Vec<Label> {
+        let Some(table) = self.table(entry, "the catalogue") else {
+            return Vec::new();
+        };
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        let mut labels = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            let name = key.get_ref().to_string();
+            let context = format!("[labels.{name}]");
+            let DeValue::Table(def) = value.get_ref() else {
+                self.push(
+                    Diagnostic::new(
+                        &parse_rule::RULE,
+                        key.span().into(),
+                        format!(
+                            "label `{name}` must be a table, found {}",
+                            value.get_ref().type_str()
+                        ),
+                    )
+                    .help(format!(
+                        "write `[labels.{name}]` with `help` and `values` or `max_values`"
+                    )),
+                );
+                continue;
+            };
+            let mut label = Label {
+                name,
+                help: None,
+                kind: LabelKind::Open { max_values: None },
+                header: value.span().into(),
+                keys: Keys::default(),
+                value_spans: Vec::new(),
+                raw_max_values: None,
+            };
+            let mut values = None;
+            for e in self.entries(def, &context, LABEL_KEYS) {
+                label.keys.push(e.name, e.key, e.value_span());
+                match e.name {
+                    "help" => label.help = self.string(&e, &context),
+                    "values" => values = self.strings(&e, &context),
+                    _ => label.raw_max_values = self.integer(&e, &context),
+                }
+            }
+            label.kind = match values {
+                Some(values) => {
+                    label.value_spans = values.iter().map(|v| v.span).collect();
+                    LabelKind::Closed {
+                        values: values.into_iter().map(|v| v.value).collect(),
+                    }
+                }
+                None if label.keys.key("values").is_some() => {
+                    // `values` has the wrong type: keep the label closed so that no
+                    // `unbounded-label` warning follows the error.
+                    LabelKind::Closed { values: Vec::new() }
+                }
+                None => LabelKind::Open {
+                    max_values: label.raw_max_values.map(|n| u64::try_from(n).unwrap_or(0)),
+                },
+            };
+            labels.push(label);
+        }
+        labels
+    }
+
+    fn bucket_sets(&mut self, entry: &Entry<'_, '_>) -> Vec<BucketSet> {
+        let Some(table) = self.table(entry, "the catalogue") else {
+            return Vec::new();
+        };
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        let mut sets = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            let name = key.get_ref().to_string();
+            let key_span: Span = key.span().into();
+            let context = format!("[buckets] `{name}`");
+            let spec = match value.get_ref() {
+                DeValue::Array(_) | DeValue::Table(_) => {
+                    self.bucket_spec(key_span, "bucket set", value, &context)
+                }
+                other => {
+                    self.push(
+                        Diagnostic::new(
+                            &parse_rule::RULE,
+                            key_span,
+                            format!(
+                                "bucket set `{name}` must be an array of bounds or a generator table, found {}",
+                                other.type_str()
+                            ),
+                        )
+                        .help("write `name = [0.1, 0.5, 1.0]` or `name = { exponential = { start = 1.0, factor = 2.0, count = 10 } }`"),
+                    );
+                    None
+                }
+            };
+            if let Some(spec) = spec {
+                let bounds = spec.bounds().unwrap_or_default();
+                sets.push(BucketSet {
+                    name,
+                    spec,
+                    bounds,
+                    key: key_span,
+                    value: value.span().into(),
+                });
+            }
+        }
+        sets
+    }
+
+    /// An array of bounds or a generator table.
+    fn bucket_spec(
+        &mut self,
+        key: Span,
+        what: &str,
+        value: &Value<'_>,
+        context: &str,
+    ) -> Option<BucketSpec> {
+        match value.get_ref() {
+            DeValue::Array(array) => {
+                let mut bounds = Vec::with_capacity(array.len());
+                for item in array.iter() {
+                    match number(item.get_ref()) {
+                        Some(n) => bounds.push(n),
+                        None => {
+                            self.push(
+                                Diagnostic::new(
+                                    &parse_rule::RULE,
+                                    key,
+                                    format!(
+                                        "{what} bounds must be numbers, found {}",
+                                        article(item.get_ref().type_str())
+                                    ),
+                                )
+                                .note(item.span().into(), "not a number"),
+                            );
+                            return None;
+                        }
+                    }
+                }
+                Some(BucketSpec::Bounds(bounds))
+            }
+            DeValue::Table(table) => self.generator(key, table, context),
+            _ => None,
+        }
+    }
+
+    fn generator(&mut self, key: Span, table: &DeTable<'_>, context: &str) -> Option<BucketSpec> {
+        let entries = self.entries(table, context, GENERATOR_KEYS);
+        let mut iter = entries.into_iter();
+        let Some(first) = iter.next() else {
+            self.push(
+                Diagnostic::new(
+                    &parse_rule::RULE,
+                    key,
+                    format!("a bucket generator needs `exponential` or `linear` in {context}"),
+                )
+                .help("write `{ exponential = { start = 1.0, factor = 2.0, count = 10 } }`"),
+            );
+            return None;
+        };
+        if let Some(second) = iter.next() {
+            self.push(
+                Diagnostic::new(
+                    &parse_rule::RULE,
+                    second.key,
+                    format!("a bucket generator has exactly one of `exponential` and `linear` in {context}"),
+                )
+                .note(first.key, "first generator here"),
+            );
+            return None;
+        }
+        let cx = format!("{context} {} generator", first.name);
+        let inner = self.table(&first, &cx)?;
+        let exponential = first.name == "exponential";
+        let allowed = if exponential {
+            EXPONENTIAL_KEYS
+        } else {
+            LINEAR_KEYS
+        };
+        let (mut start, mut step, mut count) = (None, None, None);
+        let mut present = Vec::with_capacity(3);
+        for e in self.entries(inner, &cx, allowed) {
+            present.push(e.name);
+            match e.name {
+                "start" => start = self.number(&e, &cx),
+                "count" => count = self.integer(&e, &cx),
+                _ => step = self.number(&e, &cx),
+            }
+        }
+        let step_name = if exponential { "factor" } else { "width" };
+        for name in ["start", step_name, "count"] {
+            if !present.contains(&name) {
+                self.missing(
+                    first.key,
+                    name,
+                    &format!("{} generator", first.name),
+                    &format!(
+                        "write `{} = {{ start = 1.0, {step_name} = 2.0, count = 10 }}`",
+                        first.name
+                    ),
+                );
+            }
+        }
+        let (start, step, count) = (start?, step?, count?);
+        Some(if exponential {
+            BucketSpec::Exponential {
+                start,
+                factor: step,
+                count,
+            }
+        } else {
+            BucketSpec::Linear {
+                start,
+                width: step,
+                count,
+            }
+        })
+    }
+
+    fn metrics(&mut self, entry: &Entry<'_, '_>, default_stability: Stability) -> Vec<Metric> {
+        let DeValue::Array(array) = entry.value.get_ref() else {
+            self.push(
+                Diagnostic::new(
+                    &parse_rule::RULE,
+                    entry.key,
+                    format!(
+                        "`metric` must be an array of tables, found {}",
+                        entry.value.get_ref().type_str()
+                    ),
+                )
+                .help("write each metric under its own `[[metric]]` header"),
+            );
+            return Vec::new();
+        };
+        let mut metrics = Vec::with_capacity(array.len());
+        for item in array.iter() {
+            match item.get_ref() {
+                DeValue::Table(table) => {
+                    metrics.push(self.metric(item.span().into(), table, default_stability));
+                }
+                other => self.push(
+                    Diagnostic::new(
+                        &parse_rule::RULE,
+                        item.span().into(),
+                        format!("each metric must be a table, found {}", other.type_str()),
+                    )
+                    .help("write each metric under its own `[[metric]]` header"),
+                ),
+            }
+        }
+        metrics
+    }
+
+    fn metric(
+        &mut self,
+        header: Span,
+        table: &DeTable<'_>,
+        default_stability: Stability,
+    ) -> Metric {
+        const CX: &str = "[[metric]]";
+        let mut m = Metric {
+            name: String::new(),
+            full_name: String::new(),
+            kind: MetricKind::Gauge,
+            unit: None,
+            help: String::new(),
+            labels: Vec::new(),
+            label_refs: Vec::new(),
+            buckets: None,
+            buckets_ref: None,
+            group: None,
+            since: None,
+            stability: default_stability,
+            lifecycle: Lifecycle::default(),
+            schedule: Default::default(),
+            replaced_by: None,
+            replacement: None,
+            note: None,
+            allow: Vec::new(),
+            header,
+            keys: Keys::default(),
+            complete: false,
+        };
+        let (mut name, mut kind, mut help) = (None, None, None);
+        for e in self.entries(table, CX, METRIC_KEYS) {
+            m.keys.push(e.name, e.key, e.value_span());
+            match e.name {
+                "name" => name = self.string(&e, CX),
+                "type" => kind = self.metric_kind(&e),
+                "help" => help = self.string(&e, CX),
+                "unit" => m.unit = self.string(&e, CX),
+                "labels" => m.label_refs = self.strings(&e, CX).unwrap_or_default(),
+                "buckets" => m.buckets_ref = self.buckets_ref(&e),
+                "group" => m.group = self.string(&e, CX),
+                "since" => m.since = self.version(&e, CX),
+                "stability" => {
+                    if let Some(s) = self.stability(&e, CX) {
+                        m.stability = s;
+                    }
+                }
+                "deprecated" => m.lifecycle.deprecated = self.version(&e, CX),
+                "hidden" => m.lifecycle.hidden = self.version(&e, CX),
+                "removed" => m.lifecycle.removed = self.version(&e, CX),
+                "replaced_by" => m.replaced_by = self.string(&e, CX),
+                "note" => m.note = self.string(&e, CX),
+                _ => m.allow = self.strings(&e, CX).unwrap_or_default(),
+            }
+        }
+        for (key, help_text) in [
+            (
+                "name",
+                "every metric needs a `name`, e.g. `name = \"request_success\"`",
+            ),
+            (
+                "type",
+                "every metric needs a `type`: \"counter\", \"gauge\", \"histogram\" or \"info\"",
+            ),
+            (
+                "help",
+                "every metric needs a `help` text saying what it measures",
+            ),
+        ] {
+            if m.keys.key(key).is_none() {
+                self.missing(header, key, CX, help_text);
+            }
+        }
+        if let (Some(name), Some(kind), Some(help)) = (name, kind, help) {
+            m.name = name;
+            m.kind = kind;
+            m.help = help;
+            m.complete = true;
+        }
+        m
+    }
+
+    fn metric_kind(&mut self, entry: &Entry<'_, '_>) -> Option<MetricKind> {
+        let text = self.string(entry, "[[metric]]")?;
+        if let Some(kind) = MetricKind::parse(&text) {
+            return Some(kind);
+        }
+        let help = if text == "summary" {
+            Some("summaries are not supported: use a histogram".to_owned())
+        } else {
+            did_you_mean(&text, MetricKind::ALL.map(MetricKind::as_str))
+        };
+        self.push(
+            Diagnostic::new(
+                &parse_rule::RULE,
+                entry.key,
+                format!(
+                    "unknown metric type {text:?}: expected \"counter\", \"gauge\", \"histogram\" or \"info\""
+                ),
+            )
+            .label("unknown type")
+            .maybe_help(help),
+        );
+        None
+    }
+
+    fn buckets_ref(&mut self, entry: &Entry<'_, '_>) -> Option<BucketsRef> {
+        match entry.value.get_ref() {
+            DeValue::String(s) if s == "runtime" => Some(BucketsRef::Runtime),
+            DeValue::String(s) => Some(BucketsRef::Set(s.to_string())),
+            DeValue::Array(_) | DeValue::Table(_) => self
+                .bucket_spec(
+                    entry.key,
+                    "inline bucket",
+                    entry.value,
+                    "[[metric]] `buckets`",
+                )
+                .map(BucketsRef::Inline),
+            _ => {
+                self.wrong_type(
+                    entry,
+                    "[[metric]]",
+                    "a bucket set name, \"runtime\", an array of bounds or a generator table",
+                );
+                None
+            }
+        }
+    }
+}
+
+fn number(value: &DeValue<'_>) -> Option<f64> {
+    match value {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        DeValue::Float(f) => f.as_str().parse().ok(),
+        _ => None,
+    }
+}
+
+fn article(type_name: &str) -> String {
+    match type_name.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {type_name}"),
+        _ => format!("a {type_name}"),
+    }
+}
+
+/// Fills in what depends on the whole catalogue: full names, resolved labels and buckets,
+/// schedules and replacements.
+fn resolve(cat: &mut Catalogue) {
+    let names: Vec<(String, String)> = cat
+        .metrics
+        .iter()
+        .map(|m| {
+            let full = full_name(cat.namespace.as_deref(), cat.separator, &m.name);
+            (m.name.clone(), full)
+        })
+        .collect();
+    for (index, m) in cat.metrics.iter_mut().enumerate() {
+        m.full_name = names[index].1.clone();
+        let mut seen: Vec<&str> = Vec::with_capacity(m.label_refs.len());
+        for r in &m.label_refs {
+            if seen.contains(&r.value.as_str()) {
+                continue;
+            }
+            seen.push(&r.value);
+            if let Some(label) = cat.labels.iter().find(|l| l.name == r.value) {
+                m.labels.push(label.clone());
+            }
+        }
+        m.buckets = match &m.buckets_ref {
+            Some(BucketsRef::Runtime) => Some(Buckets::Runtime),
+            Some(BucketsRef::Set(name)) => cat
+                .bucket_sets
+                .iter()
+                .find(|s| &s.name == name)
+                .filter(|s| !s.bounds.is_empty())
+                .map(|s| Buckets::Bounds(s.bounds.clone())),
+            Some(BucketsRef::Inline(spec)) => spec.bounds().ok().map(Buckets::Bounds),
+            None => None,
+        };
+        m.schedule = m.lifecycle.schedule(cat.policy.window(m.stability));
+        m.replacement = m.replaced_by.as_ref().and_then(|target| {
+            names
+                .iter()
+                .enumerate()
+                .find(|(i, (local, _))| *i != index && local == target)
+                .map(|(_, (_, full))| full.clone())
+        });
+    }
+}

@@ -1,0 +1,31 @@
+//! `type-changed`: a metric's type changed since the previous release.
+//!
+//! A compatibility rule: it compares a catalogue with the previous release's and runs only
+//! with a baseline.
+
+use crate::diagnostic::Severity;
+use crate::lint::{Check, Rule, RuleKind};
+
+pub(crate) static RULE: Rule = Rule {
+    id: "type-changed",
+    severity: Severity::Error,
+    kind: RuleKind::Compatibility,
+    summary: "A metric's type changed since the previous release.",
+    explanation: "\
+Changing a metric's type changes its exposed series (`_total`, `_bucket`...) and the \
+queries that read them. Introduce a metric with a new name and deprecate the old one instead. \
+Compared with the previous release's catalogue (`--baseline`); a warning for alpha metrics.",
+    bad: r#"# previous release: type = "gauge"
+[[metric]]
+name = "num_preemptions"
+type = "counter"
+help = "Cumulative number of preemptions."
+"#,
+    good: r#"# this release: type unchanged
+[[metric]]
+name = "num_preemptions"
+type = "gauge"
+help = "Cumulative number of preemptions."
+"#,
+    check: Check::Baseline,
+};
