@@ -42,6 +42,8 @@ pub struct Catalogue {
     pub header: Option<Span>,
     /// Spans of the keys of `[catalogue]`.
     pub keys: Keys,
+    /// Names of bucket sets whose value could not be read (reported as `parse`).
+    pub(crate) unreadable_sets: Vec<String>,
 }
 
 /// The separator between namespace and local name.
@@ -119,6 +121,8 @@ pub struct Label {
     pub(crate) value_spans: Vec<Span>,
     /// `max_values` as written.
     pub(crate) raw_max_values: Option<i64>,
+    /// True when `values` was read as an array of strings.
+    pub(crate) values_read: bool,
 }
 
 /// Whether a label's values are known in the catalogue.

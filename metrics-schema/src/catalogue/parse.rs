@@ -282,6 +282,7 @@ impl Reader<'_> {
             metrics: Vec::new(),
             header: None,
             keys: Keys::default(),
+            unreadable_sets: Vec::new(),
         };
         if let Some(entry) = catalogue_table {
             self.catalogue_settings(&entry, &mut cat);
@@ -293,7 +294,7 @@ impl Reader<'_> {
             cat.labels = self.labels(&entry);
         }
         if let Some(entry) = buckets_table {
-            cat.bucket_sets = self.bucket_sets(&entry);
+            (cat.bucket_sets, cat.unreadable_sets) = self.bucket_sets(&entry);
         }
         if let Some(entry) = metric_array {
             cat.metrics = self.metrics(&entry, cat.stability);
@@ -448,6 +449,7 @@ impl Reader<'_> {
                 keys: Keys::default(),
                 value_spans: Vec::new(),
                 raw_max_values: None,
+                values_read: false,
             };
             let mut values = None;
             for e in self.entries(def, &context, LABEL_KEYS) {
@@ -460,6 +462,7 @@ impl Reader<'_> {
             }
             label.kind = match values {
                 Some(values) => {
+                    label.values_read = true;
                     label.value_spans = values.iter().map(|v| v.span).collect();
                     LabelKind::Closed {
                         values: values.into_iter().map(|v| v.value).collect(),
@@ -479,13 +482,14 @@ impl Reader<'_> {
         labels
     }
 
-    fn bucket_sets(&mut self, entry: &Entry<'_, '_>) -> Vec<BucketSet> {
+    fn bucket_sets(&mut self, entry: &Entry<'_, '_>) -> (Vec<BucketSet>, Vec<String>) {
         let Some(table) = self.table(entry, "the catalogue") else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let mut entries: Vec<_> = table.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
         let mut sets = Vec::with_capacity(entries.len());
+        let mut unreadable = Vec::new();
         for (key, value) in entries {
             let name = key.get_ref().to_string();
             let key_span: Span = key.span().into();
@@ -518,9 +522,11 @@ impl Reader<'_> {
                     key: key_span,
                     value: value.span().into(),
                 });
+            } else {
+                unreadable.push(key.get_ref().to_string());
             }
         }
-        sets
+        (sets, unreadable)
     }
 
     /// An array of bounds or a generator table.

@@ -3,19 +3,49 @@
 
 use super::Rule;
 
+pub(crate) mod abbreviated_unit;
 pub(crate) mod buckets_changed;
+pub(crate) mod buckets_not_histogram;
+pub(crate) mod camel_case;
+pub(crate) mod counter_total_suffix;
+pub(crate) mod deprecated_without_replacement;
+pub(crate) mod duplicate_label;
+pub(crate) mod duplicate_metric;
 pub(crate) mod empty_help;
+pub(crate) mod help_mentions_deprecation;
 pub(crate) mod high_cardinality;
+pub(crate) mod invalid_buckets;
+pub(crate) mod invalid_label_values;
+pub(crate) mod invalid_name;
+pub(crate) mod invalid_policy;
 pub(crate) mod invalid_version;
 pub(crate) mod labels_changed;
+pub(crate) mod lifecycle_order;
 pub(crate) mod lifecycle_rewritten;
+pub(crate) mod missing_buckets;
 pub(crate) mod name_colon;
+pub(crate) mod non_base_unit;
+pub(crate) mod non_counter_total_suffix;
 pub(crate) mod parse;
+pub(crate) mod policy_violation;
 pub(crate) mod removed_without_deprecation;
+pub(crate) mod replacement_cycle;
+pub(crate) mod replacement_not_active;
+pub(crate) mod reserved_label;
+pub(crate) mod reserved_suffix;
 pub(crate) mod since_after_version;
 pub(crate) mod type_changed;
+pub(crate) mod type_in_name;
+pub(crate) mod unbounded_label;
+pub(crate) mod undefined_buckets;
+pub(crate) mod undefined_label;
 pub(crate) mod unit_changed;
+pub(crate) mod unit_mismatch;
+pub(crate) mod unit_suffix;
 pub(crate) mod unknown_key;
+pub(crate) mod unknown_replacement;
+pub(crate) mod unused_buckets;
+pub(crate) mod unused_label;
 
 /// Every rule: errors, warnings, then compatibility rules, each in the order of the format
 /// documentation.
@@ -23,11 +53,41 @@ pub(crate) static ALL: &[&Rule] = &[
     // Errors.
     &parse::RULE,
     &unknown_key::RULE,
+    &invalid_name::RULE,
+    &reserved_label::RULE,
+    &duplicate_metric::RULE,
+    &undefined_label::RULE,
+    &duplicate_label::RULE,
+    &invalid_label_values::RULE,
+    &undefined_buckets::RULE,
+    &invalid_buckets::RULE,
+    &buckets_not_histogram::RULE,
+    &missing_buckets::RULE,
     &invalid_version::RULE,
+    &lifecycle_order::RULE,
+    &policy_violation::RULE,
+    &unknown_replacement::RULE,
+    &replacement_cycle::RULE,
+    &unit_mismatch::RULE,
     &empty_help::RULE,
+    &invalid_policy::RULE,
     // Warnings.
+    &counter_total_suffix::RULE,
+    &non_counter_total_suffix::RULE,
+    &reserved_suffix::RULE,
+    &non_base_unit::RULE,
+    &abbreviated_unit::RULE,
+    &unit_suffix::RULE,
+    &type_in_name::RULE,
+    &camel_case::RULE,
     &name_colon::RULE,
+    &unbounded_label::RULE,
     &high_cardinality::RULE,
+    &deprecated_without_replacement::RULE,
+    &replacement_not_active::RULE,
+    &help_mentions_deprecation::RULE,
+    &unused_label::RULE,
+    &unused_buckets::RULE,
     &since_after_version::RULE,
     // Compatibility (with a baseline).
     &removed_without_deprecation::RULE,

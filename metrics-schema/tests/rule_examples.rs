@@ -1,0 +1,119 @@
+//! The rule registry: every documented rule exists, and every rule's own bad example
+//! triggers it while its good example is clean.
+
+use metrics_schema::lint::{RuleKind, rule, rules};
+use metrics_schema::{Options, Severity, check};
+
+/// The rule ids of the catalogue format, version 1 (a public interface: these never change).
+const FORMAT_ERRORS: &[&str] = &[
+    "parse",
+    "unknown-key",
+    "invalid-name",
+    "reserved-label",
+    "duplicate-metric",
+    "undefined-label",
+    "duplicate-label",
+    "invalid-label-values",
+    "undefined-buckets",
+    "invalid-buckets",
+    "buckets-not-histogram",
+    "missing-buckets",
+    "invalid-version",
+    "lifecycle-order",
+    "policy-violation",
+    "unknown-replacement",
+    "replacement-cycle",
+    "unit-mismatch",
+    "empty-help",
+    "invalid-policy",
+];
+const FORMAT_WARNINGS: &[&str] = &[
+    "counter-total-suffix",
+    "non-counter-total-suffix",
+    "reserved-suffix",
+    "non-base-unit",
+    "abbreviated-unit",
+    "unit-suffix",
+    "type-in-name",
+    "camel-case",
+    "name-colon",
+    "unbounded-label",
+    "high-cardinality",
+    "deprecated-without-replacement",
+    "replacement-not-active",
+    "help-mentions-deprecation",
+    "unused-label",
+    "unused-buckets",
+    "since-after-version",
+];
+const FORMAT_COMPATIBILITY: &[&str] = &[
+    "removed-without-deprecation",
+    "type-changed",
+    "labels-changed",
+    "unit-changed",
+    "buckets-changed",
+    "lifecycle-rewritten",
+];
+
+#[test]
+fn registry_matches_the_format_document() {
+    let ids: Vec<&str> = rules().iter().map(|r| r.id).collect();
+    let documented: Vec<&str> = FORMAT_ERRORS
+        .iter()
+        .chain(FORMAT_WARNINGS)
+        .chain(FORMAT_COMPATIBILITY)
+        .copied()
+        .collect();
+    assert_eq!(ids, documented, "registry order and content");
+    for id in FORMAT_ERRORS {
+        let r = rule(id).unwrap();
+        assert_eq!(r.severity, Severity::Error, "{id}");
+        assert_eq!(r.kind, RuleKind::Catalogue, "{id}");
+    }
+    for id in FORMAT_WARNINGS {
+        let r = rule(id).unwrap();
+        assert_eq!(r.severity, Severity::Warning, "{id}");
+        assert_eq!(r.kind, RuleKind::Catalogue, "{id}");
+    }
+    for id in FORMAT_COMPATIBILITY {
+        let r = rule(id).unwrap();
+        assert_eq!(r.kind, RuleKind::Compatibility, "{id}");
+        assert!(r.needs_baseline(), "{id}");
+    }
+    assert_eq!(rule("buckets-changed").unwrap().severity, Severity::Warning);
+}
+
+#[test]
+fn every_rule_is_documented() {
+    for r in rules() {
+        assert!(r.summary.ends_with('.'), "{}: summary is a sentence", r.id);
+        assert!(!r.summary.contains('\n'), "{}: summary is one line", r.id);
+        assert!(r.explanation.len() > 80, "{}: explanation too short", r.id);
+        assert!(
+            !r.bad.trim().is_empty() && !r.good.trim().is_empty(),
+            "{}",
+            r.id
+        );
+        assert_ne!(r.bad, r.good, "{}", r.id);
+    }
+}
+
+#[test]
+fn bad_examples_fire_and_good_examples_are_clean() {
+    for r in rules().iter().filter(|r| !r.needs_baseline()) {
+        let bad = check(r.bad, "bad.toml", &Options::default());
+        assert!(
+            bad.diagnostics.iter().any(|d| d.rule == r.id),
+            "the bad example of `{}` does not trigger it:\n{}",
+            r.id,
+            bad.render_plain()
+        );
+        let good = check(r.good, "good.toml", &Options::default());
+        assert!(
+            good.diagnostics.is_empty(),
+            "the good example of `{}` is not clean:\n{}",
+            r.id,
+            good.render_plain()
+        );
+    }
+}
