@@ -1,9 +1,12 @@
-//! Rendering diagnostics: rustc-like text, JSON, and GitHub workflow annotations.
+//! Rendering: diagnostics as rustc-like text, JSON and GitHub workflow annotations; the rule
+//! list and explanations; lifecycle status reports.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lifecycle::{Status, StatusReport};
+use crate::lint::{Rule, RuleKind};
 use crate::source::{Source, Span};
 
 /// Whether human output uses ANSI colours.
@@ -181,6 +184,211 @@ fn escape_data(s: &str) -> String {
 
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The rule list for `schema rules`: one line per rule (id, severity, summary), grouped into
+/// errors, warnings and compatibility rules.
+pub fn rules_text() -> String {
+    let mut out = String::new();
+    for (kind, severity, title) in RULE_GROUPS {
+        out.push_str(title);
+        out.push('\n');
+        for r in group(*kind, *severity) {
+            out.push_str(&format!("  {:<32} {}\n", r.id, r.summary));
+        }
+        out.push('\n');
+    }
+    out.push_str("`schema explain <id>` explains a rule with a bad and a good example.\n");
+    out
+}
+
+/// The rule list as a Markdown table (id, severity, summary), as the README shows it.
+pub fn rules_markdown() -> String {
+    let mut out = String::from("| Rule | Severity | Finds |\n|---|---|---|\n");
+    for (kind, severity, _) in RULE_GROUPS {
+        for r in group(*kind, *severity) {
+            let sev = match r.kind {
+                RuleKind::Catalogue => r.severity.as_str().to_owned(),
+                RuleKind::Compatibility => format!("{} (baseline)", r.severity),
+            };
+            out.push_str(&format!(
+                "| `{}` | {sev} | {} |\n",
+                r.id,
+                r.summary.replace('|', "\\|")
+            ));
+        }
+    }
+    out
+}
+
+const RULE_GROUPS: &[(RuleKind, Severity, &str)] = &[
+    (
+        RuleKind::Catalogue,
+        Severity::Error,
+        "Errors (the catalogue is invalid; `schema lint` exits 1):",
+    ),
+    (
+        RuleKind::Catalogue,
+        Severity::Warning,
+        "Warnings (`schema lint` exits 0 unless `--deny warnings`; silence with `allow`):",
+    ),
+    (
+        RuleKind::Compatibility,
+        Severity::Error,
+        "Compatibility (against the previous release's catalogue; errors for stable and beta metrics, warnings for alpha):",
+    ),
+];
+
+fn group(kind: RuleKind, severity: Severity) -> impl Iterator<Item = &'static Rule> {
+    crate::lint::rules().iter().copied().filter(move |r| {
+        r.kind == kind && (kind == RuleKind::Compatibility || r.severity == severity)
+    })
+}
+
+/// The full explanation of `rule` for `schema explain`.
+pub fn explain(rule: &Rule) -> String {
+    let kind = match rule.kind {
+        RuleKind::Catalogue => rule.severity.to_string(),
+        RuleKind::Compatibility => format!(
+            "compatibility {}, with a baseline; a warning for alpha metrics",
+            rule.severity
+        ),
+    };
+    let indent = |text: &str| -> String {
+        text.lines()
+            .map(|l| {
+                if l.is_empty() {
+                    "\n".to_owned()
+                } else {
+                    format!("    {l}\n")
+                }
+            })
+            .collect()
+    };
+    format!(
+        "{} ({kind})\n\n{}\n\n{}\n\nBad:\n\n{}\nGood:\n\n{}",
+        rule.id,
+        rule.summary,
+        rule.explanation,
+        indent(rule.bad),
+        indent(rule.good)
+    )
+}
+
+/// `schema status` as text: every metric's status at the report's version, its exposed
+/// names and lifecycle dates, then the show-hidden value that re-enables hidden metrics.
+///
+/// `show_hidden` says whether the valid show-hidden value was given (hidden metrics are then
+/// exposed).
+pub fn status_human(file: &str, report: &StatusReport, show_hidden: bool) -> String {
+    let mut out = format!("{file} at {}\n\n", report.version);
+    let width = report
+        .metrics
+        .iter()
+        .map(|m| m.full_name.len())
+        .max()
+        .unwrap_or(0)
+        .max("METRIC".len());
+    out.push_str(&format!(
+        "{:<10} {:<9} {:<width$}  EXPOSED AS\n",
+        "STATUS", "TYPE", "METRIC"
+    ));
+    for m in &report.metrics {
+        let exposed = match m.status {
+            Status::Active | Status::Deprecated => m.exposed.samples.join(", "),
+            Status::Hidden if show_hidden => {
+                format!("{} (show-hidden)", m.exposed.samples.join(", "))
+            }
+            Status::Hidden => "- (hidden)".to_owned(),
+            Status::Removed => "- (removed)".to_owned(),
+        };
+        out.push_str(&format!(
+            "{:<10} {:<9} {:<width$}  {exposed}\n",
+            m.status.as_str(),
+            m.kind.as_str(),
+            m.full_name
+        ));
+        if let Some(d) = &m.schedule.deprecated {
+            let mut line = format!("deprecated {d}");
+            if let Some(h) = &m.schedule.hidden {
+                line.push_str(&format!(", hidden {h}"));
+            }
+            if let Some(r) = &m.schedule.removed {
+                line.push_str(&format!(", removed {r}"));
+            }
+            if let Some(rep) = &m.replacement {
+                line.push_str(&format!("; replaced by {rep}"));
+            }
+            out.push_str(&format!("{:<10} {:<9} {:<width$}    {line}\n", "", "", ""));
+        } else if let Some(r) = &m.schedule.removed {
+            out.push_str(&format!(
+                "{:<10} {:<9} {:<width$}    removed {r}\n",
+                "", "", ""
+            ));
+        }
+    }
+    out.push('\n');
+    let counts: Vec<String> = [
+        Status::Active,
+        Status::Deprecated,
+        Status::Hidden,
+        Status::Removed,
+    ]
+    .into_iter()
+    .map(|s| format!("{} {}", report.count(s), s))
+    .collect();
+    out.push_str(&format!(
+        "{} metrics: {}\n",
+        report.metrics.len(),
+        counts.join(", ")
+    ));
+    let hidden = report.count(Status::Hidden);
+    match &report.show_hidden {
+        Some(value) => out.push_str(&format!(
+            "show-hidden value at {}: {} (re-enables the {hidden} hidden metric(s))\n",
+            report.version,
+            value.minor_line()
+        )),
+        None => out.push_str(&format!(
+            "show-hidden value at {}: none ({}.0 is a major release with no previous minor)\n",
+            report.version,
+            report.version.major()
+        )),
+    }
+    out
+}
+
+/// `schema status` as JSON: `version`, `show_hidden` (null at an `X.0` release) and
+/// `metrics`, each with `name`, `full_name`, `type`, `stability`, `status`, `family`,
+/// `samples`, `deprecated`, `hidden`, `removed` and `replacement`.
+pub fn status_json(file: &str, report: &StatusReport) -> String {
+    let v = |v: &Option<crate::lifecycle::Version>| v.as_ref().map(|v| v.to_string());
+    let metrics: Vec<Value> = report
+        .metrics
+        .iter()
+        .map(|m| {
+            json!({
+                "name": m.name,
+                "full_name": m.full_name,
+                "type": m.kind.as_str(),
+                "stability": m.stability.as_str(),
+                "status": m.status.as_str(),
+                "family": m.exposed.family,
+                "samples": m.exposed.samples,
+                "deprecated": v(&m.schedule.deprecated),
+                "hidden": v(&m.schedule.hidden),
+                "removed": v(&m.schedule.removed),
+                "replacement": m.replacement,
+            })
+        })
+        .collect();
+    let value = json!({
+        "file": file,
+        "version": report.version.to_string(),
+        "show_hidden": report.show_hidden.as_ref().map(|v| v.minor_line()),
+        "metrics": metrics,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_owned())
 }
 
 #[cfg(test)]
