@@ -9,7 +9,9 @@ mod buckets;
 mod names;
 pub(crate) mod parse;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::lifecycle::{Lifecycle, Schedule, Stability, Version, Window};
 use crate::source::{Span, Spanned};
@@ -44,6 +46,8 @@ pub struct Catalogue {
     pub keys: Keys,
     /// Names of bucket sets whose value could not be read (reported as `parse`).
     pub(crate) unreadable_sets: Vec<String>,
+    /// Index of the first complete metric of each local name.
+    pub(crate) by_name: HashMap<String, usize>,
 }
 
 /// The separator between namespace and local name.
@@ -243,8 +247,9 @@ pub struct Metric {
     pub unit: Option<String>,
     /// The help text as written (without any deprecation notice).
     pub help: String,
-    /// The metric's labels, resolved, in the order the metric lists them.
-    pub labels: Vec<Label>,
+    /// The metric's labels, resolved, in the order the metric lists them. The definitions
+    /// are shared between the metrics that use them.
+    pub labels: Vec<Arc<Label>>,
     /// The `labels` array as written.
     pub label_refs: Vec<Spanned<String>>,
     /// The buckets, resolved (histograms only).
@@ -322,7 +327,12 @@ impl Keys {
 impl Catalogue {
     /// The metric with local name `name`.
     pub fn metric(&self, name: &str) -> Option<&Metric> {
-        self.metrics.iter().find(|m| m.name == name)
+        self.metric_index(name).and_then(|i| self.metrics.get(i))
+    }
+
+    /// The position in [`Catalogue::metrics`] of the metric with local name `name`.
+    pub fn metric_index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
     }
 
     /// The label definition `name`.
@@ -353,7 +363,13 @@ impl Catalogue {
 
 pub(crate) fn full_name(namespace: Option<&str>, separator: Separator, name: &str) -> String {
     match namespace {
-        Some(ns) if !ns.is_empty() => format!("{ns}{}{name}", separator.as_str()),
+        Some(ns) if !ns.is_empty() => {
+            let mut full = String::with_capacity(ns.len() + 1 + name.len());
+            full.push_str(ns);
+            full.push_str(separator.as_str());
+            full.push_str(name);
+            full
+        }
         _ => name.to_owned(),
     }
 }

@@ -283,6 +283,7 @@ impl Reader<'_> {
             header: None,
             keys: Keys::default(),
             unreadable_sets: Vec::new(),
+            by_name: Default::default(),
         };
         if let Some(entry) = catalogue_table {
             self.catalogue_settings(&entry, &mut cat);
@@ -823,23 +824,26 @@ fn article(type_name: &str) -> String {
 /// Fills in what depends on the whole catalogue: full names, resolved labels and buckets,
 /// schedules and replacements.
 fn resolve(cat: &mut Catalogue) {
-    let names: Vec<(String, String)> = cat
-        .metrics
+    let mut by_name = std::collections::HashMap::with_capacity(cat.metrics.len());
+    for (index, m) in cat.metrics.iter_mut().enumerate() {
+        m.full_name = full_name(cat.namespace.as_deref(), cat.separator, &m.name);
+        if m.complete {
+            by_name.entry(m.name.clone()).or_insert(index);
+        }
+    }
+    let shared: Vec<std::sync::Arc<Label>> = cat
+        .labels
         .iter()
-        .map(|m| {
-            let full = full_name(cat.namespace.as_deref(), cat.separator, &m.name);
-            (m.name.clone(), full)
-        })
+        .map(|l| std::sync::Arc::new(l.clone()))
         .collect();
     for (index, m) in cat.metrics.iter_mut().enumerate() {
-        m.full_name = names[index].1.clone();
         let mut seen: Vec<&str> = Vec::with_capacity(m.label_refs.len());
         for r in &m.label_refs {
             if seen.contains(&r.value.as_str()) {
                 continue;
             }
             seen.push(&r.value);
-            if let Some(label) = cat.labels.iter().find(|l| l.name == r.value) {
+            if let Some(label) = shared.iter().find(|l| l.name == r.value) {
                 m.labels.push(label.clone());
             }
         }
@@ -855,12 +859,15 @@ fn resolve(cat: &mut Catalogue) {
             None => None,
         };
         m.schedule = m.lifecycle.schedule(cat.policy.window(m.stability));
-        m.replacement = m.replaced_by.as_ref().and_then(|target| {
-            names
-                .iter()
-                .enumerate()
-                .find(|(i, (local, _))| *i != index && local == target)
-                .map(|(_, (_, full))| full.clone())
-        });
+        if let Some(&target) = m.replaced_by.as_ref().and_then(|t| by_name.get(t))
+            && target != index
+        {
+            m.replacement = Some(full_name(
+                cat.namespace.as_deref(),
+                cat.separator,
+                m.replaced_by.as_deref().unwrap_or_default(),
+            ));
+        }
     }
+    cat.by_name = by_name;
 }

@@ -1,7 +1,9 @@
 //! `duplicate-metric`: two metrics with the same full name or colliding exposed names.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
+use crate::catalogue::{Metric, MetricKind};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{Check, Context, Rule, RuleKind};
 
@@ -41,25 +43,75 @@ help = "Requests being processed."
     check: Check::Model(check),
 };
 
+/// An exposed name as a prefix and a suffix (`vllm:x` and `_total`), compared and hashed
+/// as their concatenation, so that no string is built per name.
+#[derive(Clone, Copy)]
+struct Name<'a>(&'a str, &'static str);
+
+impl Name<'_> {
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.bytes().chain(self.1.bytes())
+    }
+
+    fn to_text(self) -> String {
+        format!("{}{}", self.0, self.1)
+    }
+}
+
+impl PartialEq for Name<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() + self.1.len() == other.0.len() + other.1.len()
+            && self.bytes().eq(other.bytes())
+    }
+}
+
+impl Eq for Name<'_> {}
+
+impl Hash for Name<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // FNV-1a over the concatenation: the same for every split of the same name.
+        let fnv = self.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        state.write_u64(fnv);
+    }
+}
+
+/// The family and sample names of a metric (see `Metric::exposed_names`).
+fn names(m: &Metric) -> impl Iterator<Item = Name<'_>> {
+    let full = m.full_name.as_str();
+    let suffixes: &[&'static str] = match m.kind {
+        MetricKind::Counter => &["", "_total"],
+        MetricKind::Gauge => &[""],
+        MetricKind::Histogram => &["", "_bucket", "_sum", "_count"],
+        MetricKind::Info => &["", "_info"],
+    };
+    suffixes.iter().map(move |s| Name(full, s))
+}
+
 fn check(cx: &mut Context<'_>) {
-    let metrics: Vec<_> = cx.metrics().collect();
-    let mut owners: HashMap<String, usize> = HashMap::with_capacity(metrics.len() * 2);
+    let metrics: Vec<&Metric> = cx.metrics().collect();
+    let mut owners: HashMap<Name<'_>, usize> = HashMap::with_capacity(metrics.len() * 3);
+    let mut clashes = Vec::new();
     for (index, m) in metrics.iter().enumerate() {
-        let exposed = m.exposed_names();
         let mut clash = None;
-        for name in exposed.all() {
-            match owners.get(name) {
-                Some(&owner) if clash.is_none() => clash = Some((owner, name.to_owned())),
-                Some(_) => {}
+        for name in names(m) {
+            match owners.get(&name) {
+                Some(&owner) => {
+                    clash.get_or_insert((owner, name));
+                }
                 None => {
-                    owners.insert(name.to_owned(), index);
+                    owners.insert(name, index);
                 }
             }
         }
-        let Some((owner, name)) = clash else {
-            continue;
-        };
-        let (Some(key), first) = (m.keys.key("name"), metrics[owner]) else {
+        if let Some(clash) = clash {
+            clashes.push((index, clash));
+        }
+    }
+    for (index, (owner, name)) in clashes {
+        let (m, first) = (metrics[index], metrics[owner]);
+        let Some(key) = m.keys.key("name") else {
             continue;
         };
         let first_key = first.keys.key("name").unwrap_or(first.header);
@@ -67,8 +119,12 @@ fn check(cx: &mut Context<'_>) {
             format!("metric `{}` is defined twice", m.full_name)
         } else {
             format!(
-                "{} `{}` exposes `{name}`, which {} `{}` also exposes",
-                m.kind, m.full_name, first.kind, first.full_name
+                "{} `{}` exposes `{}`, which {} `{}` also exposes",
+                m.kind,
+                m.full_name,
+                name.to_text(),
+                first.kind,
+                first.full_name
             )
         };
         let d = Diagnostic::new(&RULE, key, message)

@@ -43,7 +43,7 @@ help = "Usage."
 
 fn check(cx: &mut Context<'_>) {
     let metrics = &cx.cat.metrics;
-    let index_of = |name: &str| metrics.iter().position(|m| m.complete && m.name == name);
+    let index_of = |name: &str| cx.cat.metric_index(name);
     // Each metric has at most one successor, so a walk with three colours finds every cycle
     // in linear time.
     let next: Vec<Option<usize>> = metrics

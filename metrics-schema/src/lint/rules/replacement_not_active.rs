@@ -68,7 +68,7 @@ fn check(cx: &mut Context<'_>) {
         let (Some(target), Some(key)) = (&m.replaced_by, m.keys.key("replaced_by")) else {
             continue;
         };
-        let Some(replacement) = cx.metrics().find(|r| r.name == *target && r.name != m.name) else {
+        let Some(replacement) = cx.cat.metric(target).filter(|r| r.name != m.name) else {
             continue;
         };
         let status = replacement.status_at(at);

@@ -48,14 +48,13 @@ help = "Prefix cache hits."
 };
 
 fn check(cx: &mut Context<'_>) {
-    let names: Vec<&str> = cx.cat.metrics.iter().map(|m| m.name.as_str()).collect();
     for m in cx.metrics() {
         let (Some(target), Some(key)) = (&m.replaced_by, m.keys.key("replaced_by")) else {
             continue;
         };
         let message = if *target == m.name {
             format!("metric `{}` names itself as its replacement", m.name)
-        } else if names.contains(&target.as_str()) {
+        } else if cx.cat.metric_index(target).is_some() {
             continue;
         } else {
             format!(
@@ -64,6 +63,7 @@ fn check(cx: &mut Context<'_>) {
             )
         };
         // A full name written instead of the local name.
+        let names: Vec<&str> = cx.cat.by_name.keys().map(String::as_str).collect();
         let local = names
             .iter()
             .copied()
