@@ -11,7 +11,9 @@ fn readme_rule_list_matches_the_registry() {
         .find("<!-- rules:start")
         .and_then(|i| readme[i..].find("-->").map(|j| i + j + "-->".len()))
         .expect("a `<!-- rules:start ... -->` marker");
-    let end = readme.find("<!-- rules:end -->").expect("a `<!-- rules:end -->` marker");
+    let end = readme
+        .find("<!-- rules:end -->")
+        .expect("a `<!-- rules:end -->` marker");
     let listed = readme[start..end].trim();
     let generated = metrics_schema::render::rules_markdown();
     assert_eq!(
@@ -21,6 +23,10 @@ fn readme_rule_list_matches_the_registry() {
          `cargo run -p metrics-schema --bin schema -- rules --format markdown` between the markers"
     );
     for rule in metrics_schema::lint::rules() {
-        assert!(listed.contains(&format!("| `{}` |", rule.id)), "{}", rule.id);
+        assert!(
+            listed.contains(&format!("| `{}` |", rule.id)),
+            "{}",
+            rule.id
+        );
     }
 }
