@@ -104,6 +104,28 @@ fn exit_codes_follow_severity_and_deny() {
 }
 
 #[test]
+fn max_series_sets_the_cardinality_threshold() {
+    // model_name (8) x engine (16) x (21 bounds + 3) = 3,072 series for the latency
+    // histograms: below the default threshold, above 3,000.
+    let out = schema(&["lint", &example(), "--max-series", "3000"]);
+    assert_eq!(code(&out), 0, "warnings only");
+    let text = stdout(&out);
+    assert!(
+        text.contains("metric `e2e_request_latency_seconds` can produce up to 3072 series, above the threshold of 3000"),
+        "{text}"
+    );
+    // The largest metric: spec_decode_num_accepted_tokens_per_pos, 8 x 16 x 32 positions.
+    let out = schema(&["lint", &example(), "--max-series", "4095"]);
+    assert!(stdout(&out).contains("can produce up to 4096 series"));
+    let out = schema(&["lint", &example(), "--max-series", "4096"]);
+    assert!(!stdout(&out).contains("high-cardinality"));
+    assert_eq!(
+        code(&schema(&["lint", &example(), "--max-series", "-1"])),
+        2
+    );
+}
+
+#[test]
 fn json_format() {
     let dir = scratch("json");
     let err = write(&dir, "err.toml", ERRORS.as_bytes());

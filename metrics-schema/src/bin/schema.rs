@@ -11,7 +11,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use metrics_schema::lifecycle::Version;
 use metrics_schema::render::{self, Color};
-use metrics_schema::{Checked, Diagnostic, Options, lint, load};
+use metrics_schema::{
+    Checked, DEFAULT_HIGH_CARDINALITY_THRESHOLD, Diagnostic, Options, lint, load,
+};
 
 #[derive(Parser)]
 #[command(
@@ -44,6 +46,9 @@ enum Command {
         /// Colour for human output.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// The worst-case series count above which `high-cardinality` warns.
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_HIGH_CARDINALITY_THRESHOLD)]
+        max_series: u64,
     },
     /// List every rule with its severity and summary.
     Rules {
@@ -122,7 +127,13 @@ fn main() -> ExitCode {
             format,
             deny,
             color,
-        } => lint_command(&paths, version, format, !deny.is_empty(), color),
+            max_series,
+        } => {
+            let mut options = Options::default();
+            options.version = version;
+            options.high_cardinality_threshold = max_series;
+            lint_command(&paths, &options, format, !deny.is_empty(), color)
+        }
         Command::Rules { format } => {
             match format {
                 RulesFormat::Text => print(&render::rules_text()),
@@ -155,7 +166,7 @@ fn main() -> ExitCode {
 
 fn lint_command(
     paths: &[PathBuf],
-    version: Option<Version>,
+    options: &Options,
     format: Format,
     deny_warnings: bool,
     color: ColorChoice,
@@ -171,14 +182,12 @@ fn lint_command(
             }
         }
     };
-    let mut options = Options::default();
-    options.version = version;
     let mut io_failed = false;
     let mut errors = 0;
     let mut warnings = 0;
     let mut json = Vec::new();
     for path in paths {
-        let checked = match load(path, &options) {
+        let checked = match load(path, options) {
             Ok(checked) => checked,
             Err(error) => {
                 eprintln!("error: {error}");
