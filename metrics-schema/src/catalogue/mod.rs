@@ -299,6 +299,10 @@ pub struct KeySpan {
 }
 
 impl Keys {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Keys(Vec::with_capacity(n))
+    }
+
     pub(crate) fn push(&mut self, name: &'static str, key: Span, value: Span) {
         self.0.push(KeySpan { name, key, value });
     }

@@ -701,7 +701,7 @@ impl Reader<'_> {
             note: None,
             allow: Vec::new(),
             header,
-            keys: Keys::default(),
+            keys: Keys::with_capacity(table.len()),
             complete: false,
         };
         let (mut name, mut kind, mut help) = (None, None, None);
@@ -837,12 +837,11 @@ fn resolve(cat: &mut Catalogue) {
         .map(|l| std::sync::Arc::new(l.clone()))
         .collect();
     for (index, m) in cat.metrics.iter_mut().enumerate() {
-        let mut seen: Vec<&str> = Vec::with_capacity(m.label_refs.len());
+        m.labels.reserve_exact(m.label_refs.len());
         for r in &m.label_refs {
-            if seen.contains(&r.value.as_str()) {
-                continue;
+            if m.labels.iter().any(|l| l.name == r.value) {
+                continue; // `duplicate-label`
             }
-            seen.push(&r.value);
             if let Some(label) = shared.iter().find(|l| l.name == r.value) {
                 m.labels.push(label.clone());
             }
