@@ -265,14 +265,38 @@ pub fn explain(rule: &Rule) -> String {
             })
             .collect()
     };
+    let explanation: Vec<String> = rule
+        .explanation
+        .split("\n\n")
+        .map(|p| wrap(p, 88))
+        .collect();
     format!(
         "{} ({kind})\n\n{}\n\n{}\n\nBad:\n\n{}\nGood:\n\n{}",
         rule.id,
-        rule.summary,
-        rule.explanation,
+        wrap(rule.summary, 88),
+        explanation.join("\n\n"),
         indent(rule.bad),
         indent(rule.good)
     )
+}
+
+/// `text` re-flowed into lines of at most `width` characters (longer words stay whole).
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
 }
 
 /// `schema status` as text: every metric's status at the report's version, its exposed
@@ -394,6 +418,13 @@ pub fn status_json(file: &str, report: &StatusReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping() {
+        assert_eq!(wrap("a bb  ccc\ndd", 6), "a bb\nccc dd");
+        assert_eq!(wrap("toolongword x", 4), "toolongword\nx");
+        assert_eq!(wrap("", 4), "");
+    }
 
     #[test]
     fn workflow_command_escaping() {
