@@ -210,3 +210,49 @@ fn evaluation_version_comes_from_options_then_the_pin() {
     assert_eq!(checked.version, None);
     assert!(checked.catalogue.is_some_and(|c| c.metrics.is_empty()));
 }
+
+#[test]
+fn worst_case_series_saturate() {
+    let text = "[labels.a]\nmax_values = 9000000000000000000\n[labels.b]\nmax_values = 9000000000000000000\n[labels.c]\nhelp = \"Unbounded.\"\n\n[[metric]]\nname = \"huge\"\ntype = \"histogram\"\nhelp = \"H.\"\nlabels = [\"a\", \"b\"]\nbuckets = [1, 2]\n\n[[metric]]\nname = \"unknown\"\ntype = \"histogram\"\nhelp = \"U.\"\nlabels = [\"a\", \"c\"]\nbuckets = \"runtime\"\n";
+    let checked = check(text, "m.toml", &Options::default());
+    let mut options = Options::default();
+    options.high_cardinality_threshold = u64::MAX;
+    let quiet = check(text, "m.toml", &options);
+    assert!(
+        !quiet
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "high-cardinality"),
+        "nothing is above u64::MAX"
+    );
+    let rules: Vec<&str> = checked.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(
+        rules,
+        ["unbounded-label", "high-cardinality", "high-cardinality"]
+    );
+    assert!(
+        checked.diagnostics[1]
+            .message
+            .contains("can produce more than 18 quintillion series"),
+        "{}",
+        checked.diagnostics[1].message
+    );
+    assert!(
+        checked.diagnostics[2]
+            .message
+            .contains("can produce more than 18 quintillion series"),
+        "{}",
+        checked.diagnostics[2].message
+    );
+    let cat = checked.catalogue.expect("warnings only");
+    assert_eq!(
+        cat.metric("huge").unwrap().worst_case_series(),
+        Cardinality::Exact(u64::MAX)
+    );
+    // An unbounded label counts as one value and run-time buckets as none: 9e18 x 1 x 3,
+    // saturated, and only a lower bound.
+    assert_eq!(
+        cat.metric("unknown").unwrap().worst_case_series(),
+        Cardinality::AtLeast(u64::MAX)
+    );
+}

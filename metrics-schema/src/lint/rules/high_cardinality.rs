@@ -57,7 +57,8 @@ fn check(cx: &mut Context<'_>) {
             continue;
         };
         let count = match series {
-            Cardinality::Exact(n) if n == u64::MAX => "more than 18 quintillion".to_owned(),
+            // Saturated: the true count does not fit in 64 bits.
+            _ if series.count() == u64::MAX => "more than 18 quintillion".to_owned(),
             Cardinality::Exact(n) => format!("up to {n}"),
             Cardinality::AtLeast(n) => format!("at least {n}"),
         };
