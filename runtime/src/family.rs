@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::encoding::{FamilyText, Format, render_labels};
 use crate::label::decode;
 use crate::lifecycle::{Version, deprecation_notice, help_with_notice};
-use crate::metric::Metric;
+use crate::metric::{Metric, Sample};
 use crate::options::resolve_buckets;
 use crate::table::{AppendVec, HashTable};
 use crate::{
@@ -56,6 +56,7 @@ struct Seen {
 pub(crate) struct Inner<M: Metric> {
     desc: &'static MetricDesc,
     exposed: bool,
+    help: Box<str>,
     text: FamilyText,
     bounds: Arc<[f64]>,
     layout: Box<[Slot]>,
@@ -268,6 +269,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
         let mut inner = Inner {
             desc,
             exposed,
+            help: help.into(),
             text,
             bounds,
             layout: layout.into(),
@@ -432,20 +434,27 @@ impl<M: Metric> Inner<M> {
         self.table.insert(hash, row)
     }
 
+    /// The label pairs, in catalogue order, of closed combination `combo` of the row with
+    /// open values `open`.
+    fn label_pairs<'a>(&self, open: &[&'a str], combo: usize) -> Vec<(&'static str, &'a str)> {
+        let closed = decode(&self.closed_lists, combo);
+        self.desc
+            .labels
+            .iter()
+            .zip(self.layout.iter())
+            .map(|(label, slot)| {
+                let value = match *slot {
+                    Slot::Open(i) => open.get(i).copied().unwrap_or(""),
+                    Slot::Closed(i) => closed.get(i).copied().unwrap_or(""),
+                };
+                (label.name, value)
+            })
+            .collect()
+    }
+
     fn make_row(&self, open: &[&str]) -> Row<M> {
         let labels = (0..self.cardinality)
-            .map(|combo| {
-                let closed = decode(&self.closed_lists, combo);
-                render_labels(self.desc.labels.iter().zip(self.layout.iter()).map(
-                    |(label, slot)| {
-                        let value = match *slot {
-                            Slot::Open(i) => open.get(i).copied().unwrap_or(""),
-                            Slot::Closed(i) => closed.get(i).copied().unwrap_or(""),
-                        };
-                        (label.name, value)
-                    },
-                ))
-            })
+            .map(|combo| render_labels(self.label_pairs(open, combo)))
             .collect();
         Row {
             key: open.iter().map(|v| Box::from(*v)).collect(),
@@ -543,6 +552,7 @@ pub(crate) trait Collect: Send + Sync {
     fn encode(&self, format: Format, out: &mut Vec<u8>, scratch: &mut Vec<u64>);
     fn overflow_count(&self) -> u64;
     fn series_count(&self) -> usize;
+    fn snapshot(&self) -> FamilySnapshot;
 }
 
 impl<M: Metric> Collect for Inner<M> {
@@ -575,6 +585,62 @@ impl<M: Metric> Collect for Inner<M> {
     fn series_count(&self) -> usize {
         Inner::series_count(self)
     }
+
+    fn snapshot(&self) -> FamilySnapshot {
+        let mut series = Vec::new();
+        for row in self.visible_rows() {
+            let open: Vec<&str> = row.key.iter().map(|k| &**k).collect();
+            for (combo, s) in row.series.iter().enumerate() {
+                let mut buckets = Vec::new();
+                let sample = s.sample(&mut buckets);
+                let labels = self
+                    .label_pairs(&open, combo)
+                    .into_iter()
+                    .map(|(k, v)| (k, v.to_owned()))
+                    .collect();
+                series.push(SeriesSnapshot {
+                    labels,
+                    sample,
+                    buckets,
+                });
+            }
+        }
+        FamilySnapshot {
+            desc: self.desc,
+            exposed: self.exposed,
+            help: self.help.to_string(),
+            bounds: Arc::clone(&self.bounds),
+            series,
+        }
+    }
+}
+
+/// A family's series and values at one point, as structured data: what an exposition of
+/// it must say. Useful to test generated code, and to check encoders against parsers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FamilySnapshot {
+    /// The descriptor.
+    pub desc: &'static MetricDesc,
+    /// Whether the family is exposed.
+    pub exposed: bool,
+    /// The HELP text as exposed (with any deprecation notice), unescaped.
+    pub help: String,
+    /// Histogram bucket bounds (without `+Inf`); empty for other types.
+    pub bounds: Arc<[f64]>,
+    /// Every series the family would expose, in exposition order (info series that were
+    /// never set included, with `Sample::Info(false)`).
+    pub series: Vec<SeriesSnapshot>,
+}
+
+/// One series of a [`FamilySnapshot`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesSnapshot {
+    /// Label names and values in catalogue order (no `le`).
+    pub labels: Vec<(&'static str, String)>,
+    /// The value.
+    pub sample: Sample,
+    /// Histograms: non-cumulative bucket counts, `+Inf` last. Empty otherwise.
+    pub buckets: Vec<u64>,
 }
 
 /// A type-erased family, as kept by the [`Registry`](crate::Registry).
@@ -600,6 +666,11 @@ impl Collector {
     /// See [`Family::series_count`].
     pub fn series_count(&self) -> usize {
         self.0.series_count()
+    }
+
+    /// The family's series and values.
+    pub fn snapshot(&self) -> FamilySnapshot {
+        self.0.snapshot()
     }
 
     /// Appends this family's exposition (nothing when not exposed; no `# EOF`).

@@ -1,33 +1,28 @@
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-use super::{Metric, Sample, atomic_add_f64};
+use portable_atomic::AtomicU128;
+
+use super::{Metric, Sample};
 use crate::MetricType;
-
-/// The top bit of `count_and_hot`: which of the two shards observers write to.
-const HOT_BIT: u64 = 1 << 63;
 
 /// Observations counted into buckets with fixed upper bounds, plus their sum and count.
 ///
 /// # Consistency
 ///
 /// Every snapshot (and so every exposition) is consistent even while other threads
-/// observe: the bucket counts add up to the count, the `+Inf` bucket equals `_count`, and
-/// the sum is the sum of exactly the counted observations. This is client_golang's hot/cold
-/// scheme, trimmed by one atomic operation:
+/// observe: the bucket counts add up to `_count` (so `+Inf` equals `_count`), cumulative
+/// buckets never decrease, and `_sum` is the sum of exactly the counted observations.
 ///
-/// - one atomic word counts the observations started, and its top bit says which of two
-///   shards (each with bucket counts and a sum) is *hot*;
-/// - an observation increments that word (learning the hot shard), adds to the hot sum,
-///   then increments its hot bucket with release ordering — the bucket increment is the
-///   observation's completion mark, so no separate completion counter is needed;
-/// - a snapshot flips the hot bit, waits until the now cold shard's buckets add up to the
-///   number of observations started before the flip, reads it, then folds it into the new
-///   hot shard and zeroes it.
-///
-/// Observing costs three uncontended atomic read-modify-writes and never waits; only
-/// snapshots (one at a time) wait for observations in flight.
+/// Each bucket is one 128-bit atomic holding its count and the sum of its observations,
+/// and an observation is a single compare-and-swap on its bucket: it is in a snapshot
+/// entirely or not at all. The count is the sum of the bucket counts and the sum the sum
+/// of the bucket sums, so they cannot disagree. client_golang reaches the same guarantee
+/// with a hot/cold pair of shards (`countAndHotIdx`), which costs four atomic
+/// read-modify-writes per observation and makes collectors wait for observations in
+/// flight; this costs one and nobody waits. (On the rare CPU without a 128-bit
+/// compare-and-swap, `portable-atomic` falls back to a lock.)
 ///
 /// NaN observations are ignored (they would make `_sum` NaN, which OpenMetrics forbids).
 ///
@@ -44,11 +39,9 @@ const HOT_BIT: u64 = 1 << 63;
 /// ```
 pub struct Histogram {
     bounds: Arc<[f64]>,
-    count_and_hot: AtomicU64,
-    sums: [AtomicU64; 2],
-    /// Two shards of `bounds.len() + 1` bucket counts each (`+Inf` last).
-    counts: Box<[AtomicU64]>,
-    collect: Mutex<()>,
+    /// One cell per bound plus the `+Inf` bucket: count in the low 64 bits, the bits of
+    /// the sum of the bucket's observations in the high 64 bits.
+    cells: Box<[AtomicU128]>,
 }
 
 /// A consistent view of a histogram.
@@ -164,13 +157,9 @@ impl Histogram {
 
     /// A histogram sharing already validated bounds.
     pub(crate) fn with_bounds(bounds: &Arc<[f64]>) -> Self {
-        let stride = bounds.len() + 1;
         Histogram {
             bounds: Arc::clone(bounds),
-            count_and_hot: AtomicU64::new(0),
-            sums: [AtomicU64::new(0), AtomicU64::new(0)],
-            counts: (0..2 * stride).map(|_| AtomicU64::new(0)).collect(),
-            collect: Mutex::new(()),
+            cells: (0..=bounds.len()).map(|_| AtomicU128::new(0)).collect(),
         }
     }
 
@@ -179,23 +168,28 @@ impl Histogram {
         &self.bounds
     }
 
-    /// Records one observation. NaN is ignored.
+    /// Records one observation: one compare-and-swap on its bucket. NaN is ignored.
     #[inline]
     pub fn observe(&self, v: f64) {
         if v.is_nan() {
             return;
         }
-        let bucket = bucket_index(&self.bounds, v);
-        let started = self.count_and_hot.fetch_add(1, Ordering::Acquire);
-        let hot = (started >> 63) as usize;
-        atomic_add_f64(&self.sums[hot], v);
-        let stride = self.bounds.len() + 1;
-        self.counts[hot * stride + bucket].fetch_add(1, Ordering::Release);
+        let cell = &self.cells[bucket_index(&self.bounds, v)];
+        let mut current = cell.load(Ordering::Relaxed);
+        loop {
+            let count = (current as u64).wrapping_add(1);
+            let sum = f64::from_bits((current >> 64) as u64) + v;
+            let new = (u128::from(sum.to_bits()) << 64) | u128::from(count);
+            match cell.compare_exchange_weak(current, new, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => return,
+                Err(actual) => current = actual,
+            }
+        }
     }
 
     /// A consistent snapshot (see the type's documentation).
     pub fn snapshot(&self) -> HistogramSnapshot {
-        let mut buckets = Vec::with_capacity(self.bounds.len() + 1);
+        let mut buckets = Vec::with_capacity(self.cells.len());
         let (sum, count) = self.collect_into(&mut buckets);
         HistogramSnapshot {
             bounds: Arc::clone(&self.bounds),
@@ -206,47 +200,18 @@ impl Histogram {
     }
 
     /// Writes the non-cumulative bucket counts into `buckets` (cleared first) and returns
-    /// `(sum, count)`, all from one consistent point.
+    /// `(sum, count)`.
     fn collect_into(&self, buckets: &mut Vec<u64>) -> (f64, u64) {
-        // A poisoned lock only means another collector panicked; the data is atomics.
-        let _guard = self
-            .collect
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let stride = self.bounds.len() + 1;
-        let before = self.count_and_hot.fetch_add(HOT_BIT, Ordering::AcqRel);
-        let count = before & !HOT_BIT;
-        let cold = (before >> 63) as usize;
-        let hot = 1 - cold;
-        let cold_counts = &self.counts[cold * stride..(cold + 1) * stride];
-        let mut spins = 0u32;
-        loop {
-            buckets.clear();
-            buckets.extend(cold_counts.iter().map(|c| c.load(Ordering::Acquire)));
-            let done: u64 = buckets.iter().sum();
-            if done == count {
-                break;
-            }
-            spins += 1;
-            if spins < 64 {
-                std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
-        }
-        let sum_bits = self.sums[cold].load(Ordering::Relaxed);
-        let sum = f64::from_bits(sum_bits);
-        // Fold the cold shard into the hot one and zero it: it becomes the hot shard at
-        // the next snapshot and must then hold the running totals.
-        if sum_bits != 0 {
-            atomic_add_f64(&self.sums[hot], sum);
-        }
-        self.sums[cold].store(0, Ordering::Relaxed);
-        let hot_counts = &self.counts[hot * stride..(hot + 1) * stride];
-        for ((h, c), &n) in hot_counts.iter().zip(cold_counts).zip(buckets.iter()) {
+        buckets.clear();
+        let mut sum = 0.0;
+        let mut count = 0u64;
+        for cell in self.cells.iter() {
+            let v = cell.load(Ordering::Relaxed);
+            let n = v as u64;
+            buckets.push(n);
+            count = count.wrapping_add(n);
             if n != 0 {
-                h.fetch_add(n, Ordering::Release);
-                c.store(0, Ordering::Relaxed);
+                sum += f64::from_bits((v >> 64) as u64);
             }
         }
         (sum, count)
@@ -324,7 +289,7 @@ mod tests {
     }
 
     #[test]
-    fn snapshots_fold_cold_into_hot() {
+    fn repeated_snapshots_are_cumulative() {
         let h = Histogram::new(&[1.0]).unwrap();
         for round in 1..=5u64 {
             h.observe(0.5);

@@ -34,7 +34,6 @@ pub trait Metric: Send + Sync + Sized + 'static + private::Sealed {
 }
 
 /// A point-in-time value of one series, as the encoders see it.
-#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Sample {
     /// A counter: integer part and float part.
