@@ -14,6 +14,8 @@
 //!   twice is an error at registration.
 //! - **Encoders**: Prometheus text 0.0.4 and OpenMetrics 1.0.0 ([`Format`]), chosen from an
 //!   HTTP `Accept` header by [`negotiate`].
+//! - **`/metrics`** (cargo feature `http`): `http::serve` and `http::router`, with content
+//!   negotiation, gzip and bounded requests.
 //!
 //! # What generated code looks like
 //!
@@ -124,6 +126,9 @@ mod metric;
 mod options;
 mod registry;
 mod table;
+
+#[cfg(feature = "http")]
+pub mod http;
 
 pub use metrics_schema_lifecycle as lifecycle;
 
