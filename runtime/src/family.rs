@@ -138,6 +138,9 @@ pub(crate) struct Inner<M: Metric> {
 /// ```
 pub struct Family<M: Metric, C: ClosedLabels = (), const N: usize = 0> {
     inner: Arc<Inner<M>>,
+    /// The one row's series when `N == 0` (empty otherwise), kept here so that
+    /// [`Family::get`] is one load and an index, like a plain array.
+    fixed: Arc<[Padded<M>]>,
     _closed: PhantomData<fn(C)>,
 }
 
@@ -145,6 +148,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Clone for Family<M, C, N> {
     fn clone(&self) -> Self {
         Family {
             inner: Arc::clone(&self.inner),
+            fixed: Arc::clone(&self.fixed),
             _closed: PhantomData,
         }
     }
@@ -292,8 +296,13 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
         } else {
             inner.overflow = Some(Arc::new(inner.make_row(&[OVERFLOW_VALUE; N])));
         }
+        let fixed = match &inner.fixed {
+            Some(row) => Arc::clone(&row.series),
+            None => Arc::from([]),
+        };
         Ok(Family {
             inner: Arc::new(inner),
+            fixed,
             _closed: PhantomData,
         })
     }
@@ -352,11 +361,8 @@ impl<M: Metric, C: ClosedLabels> Family<M, C, 0> {
     /// The series for closed labels `closed`: one array index, no lookup.
     #[inline(always)]
     pub fn get(&self, closed: C) -> &M {
-        match &self.inner.fixed {
-            Some(row) => &row.series[closed.dense_index()],
-            // `new` always makes the fixed row of a family without open labels.
-            None => unreachable!("family without open labels has no fixed row"),
-        }
+        // `new` fills `fixed` with `C::CARDINALITY` series when there are no open labels.
+        &self.fixed[closed.dense_index()]
     }
 }
 

@@ -67,3 +67,43 @@ fn main() -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(parse_args(&args(&[])), Ok(Format::Text));
+        assert_eq!(parse_args(&args(&["--format", "text"])), Ok(Format::Text));
+        assert_eq!(
+            parse_args(&args(&["--format=openmetrics"])),
+            Ok(Format::OpenMetrics)
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_clear_errors() {
+        let err = parse_args(&args(&["--format", "json"])).unwrap_err();
+        assert!(
+            err.contains("\"json\"") && err.contains("openmetrics"),
+            "{err}"
+        );
+        let err = parse_args(&args(&["--format"])).unwrap_err();
+        assert!(err.contains("needs a value"), "{err}");
+        let err = parse_args(&args(&["--verbose"])).unwrap_err();
+        assert!(err.contains("--verbose"), "{err}");
+    }
+
+    #[test]
+    fn demo_builds() {
+        let demo = demo::build().unwrap();
+        assert!(demo.registry.collectors().len() >= 10);
+        assert_eq!(demo.request_success.overflow_count(), 0);
+        assert!(demo.e2e_latency.series_count() >= 2);
+    }
+}

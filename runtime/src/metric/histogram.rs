@@ -222,8 +222,11 @@ impl Histogram {
 #[inline(always)]
 fn bucket_index(bounds: &[f64], v: f64) -> usize {
     if bounds.len() <= 32 {
-        // Short lists: a linear scan beats binary search (measured in benches/runtime.rs).
-        bounds.iter().position(|&b| v <= b).unwrap_or(bounds.len())
+        // Short lists (catalogues use ~10-25 bounds): count the bounds below `v` without
+        // branches. The compiler vectorises it, and unlike a scan that stops at the bucket
+        // it never mispredicts (measured in benches/comparison.rs against a linear scan
+        // and a binary search).
+        bounds.iter().map(|&b| usize::from(b < v)).sum()
     } else {
         bounds.partition_point(|&b| b < v)
     }
