@@ -35,8 +35,10 @@ impl<M> Deref for Padded<M> {
 /// The series of one combination of open values: one per closed-label combination.
 pub(crate) struct Row<M> {
     key: Box<[Box<str>]>,
-    /// Rendered label text, one per closed combination.
-    labels: Box<[Box<str>]>,
+    /// Rendered text, one per closed combination: the whole line start
+    /// (`name{labels} `) for counters, gauges and info, the label set (`{labels}`) for
+    /// histograms, whose lines vary.
+    text: Box<[Box<str>]>,
     series: Arc<[Padded<M>]>,
 }
 
@@ -459,12 +461,18 @@ impl<M: Metric> Inner<M> {
     }
 
     fn make_row(&self, open: &[&str]) -> Row<M> {
-        let labels = (0..self.cardinality)
-            .map(|combo| render_labels(self.label_pairs(open, combo)))
+        let text = (0..self.cardinality)
+            .map(|combo| {
+                let labels = render_labels(self.label_pairs(open, combo));
+                match M::TYPE {
+                    MetricType::Histogram => labels,
+                    _ => format!("{}{labels} ", self.text.sample_name()).into_boxed_str(),
+                }
+            })
             .collect();
         Row {
             key: open.iter().map(|v| Box::from(*v)).collect(),
-            labels,
+            text,
             series: (0..self.cardinality)
                 .map(|_| Padded(M::new_series(&self.bounds)))
                 .collect(),
@@ -577,9 +585,9 @@ impl<M: Metric> Collect for Inner<M> {
         debug_assert_eq!(self.text.metric_type(), M::TYPE);
         self.text.write_header(out, format);
         for row in self.visible_rows() {
-            for (series, labels) in row.series.iter().zip(row.labels.iter()) {
+            for (series, text) in row.series.iter().zip(row.text.iter()) {
                 let sample = series.sample(scratch);
-                self.text.write_series(out, format, labels, sample, scratch);
+                self.text.write_series(out, format, text, sample, scratch);
             }
         }
     }

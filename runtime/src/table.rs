@@ -139,10 +139,20 @@ impl<T> AppendVec<T> {
     /// The items pushed so far, in order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &T> + '_ {
         let len = self.len();
-        (0..len).filter_map(move |i| {
-            let (k, offset) = Self::locate(i);
-            self.chunks[k].get()?.get(offset)?.get()
-        })
+        // Chunk by chunk: chunk k holds items FIRST * (2^k - 1) .. FIRST * (2^(k+1) - 1).
+        self.chunks
+            .iter()
+            .enumerate()
+            .map_while(move |(k, chunk)| {
+                let start = FIRST * ((1 << k) - 1);
+                (start < len).then(|| {
+                    let take = (len - start).min(FIRST << k);
+                    chunk.get().map(|c| &c[..take.min(c.len())])
+                })
+            })
+            .flatten()
+            .flatten()
+            .filter_map(OnceLock::get)
     }
 }
 

@@ -133,21 +133,29 @@ impl FamilyText {
         });
     }
 
-    /// Writes the sample lines of one series. `labels` is its pre-rendered label text
-    /// (see [`render_labels`]); `buckets` holds a histogram's non-cumulative counts.
+    /// The sample name of counters (`<name>_total`), gauges and info (`<name>_info`).
+    pub(crate) fn sample_name(&self) -> &str {
+        // Built from `&str` pieces in `new`.
+        std::str::from_utf8(&self.sample).unwrap_or_default()
+    }
+
+    /// Writes the sample lines of one series. For counters, gauges and info `text` is the
+    /// pre-rendered line start, `<sample name>{labels} `; for histograms it is the label
+    /// set (see [`render_labels`]) and `buckets` holds the non-cumulative counts.
     #[inline]
     pub(crate) fn write_series(
         &self,
         out: &mut Vec<u8>,
         format: Format,
-        labels: &str,
+        text: &str,
         sample: Sample,
         buckets: &[u64],
     ) {
         let om = format == Format::OpenMetrics;
+        let labels = text;
         match sample {
             Sample::Counter { int, float } => {
-                self.line_start(out, labels);
+                out.extend_from_slice(text.as_bytes());
                 if float == 0.0 {
                     write_u64(out, int);
                 } else {
@@ -156,13 +164,13 @@ impl FamilyText {
                 out.push(b'\n');
             }
             Sample::Gauge(v) => {
-                self.line_start(out, labels);
+                out.extend_from_slice(text.as_bytes());
                 write_f64(out, v, om);
                 out.push(b'\n');
             }
             Sample::Info(set) => {
                 if set {
-                    self.line_start(out, labels);
+                    out.extend_from_slice(text.as_bytes());
                     out.extend_from_slice(b"1\n");
                 }
             }
@@ -199,13 +207,6 @@ impl FamilyText {
                 out.push(b'\n');
             }
         }
-    }
-
-    #[inline]
-    fn line_start(&self, out: &mut Vec<u8>, labels: &str) {
-        out.extend_from_slice(&self.sample);
-        out.extend_from_slice(labels.as_bytes());
-        out.push(b' ');
     }
 
     /// The metric type.
