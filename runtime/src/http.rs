@@ -1,6 +1,6 @@
 //! The `/metrics` HTTP endpoint (cargo feature `http`), on tokio, hyper and axum.
 //!
-//! - `GET /metrics` (and `HEAD`) answers with the format [`negotiate`](crate::negotiate)
+//! - `GET /metrics` (and `HEAD`) answers with the format [`negotiate`]
 //!   picks from the `Accept` header, gzip-compressed when `Accept-Encoding` allows gzip;
 //! - other paths get `404 Not Found`, other methods `405 Method Not Allowed` with an
 //!   `Allow` header;
