@@ -1,0 +1,281 @@
+//! The Prometheus text format 0.0.4 and OpenMetrics 1.0.0.
+//!
+//! Metric types know nothing about text: a family pre-renders its header lines, sample
+//! names, `le` labels and (per series, once) its label text here, and encoding a scrape
+//! only copies those bytes and formats numbers (see [`number`]).
+
+pub(crate) mod negotiate;
+pub(crate) mod number;
+
+use crate::metric::Sample;
+use crate::{MetricDesc, MetricType};
+use number::{write_f64, write_u64};
+
+/// An exposition format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// The Prometheus text format, version 0.0.4. Counters are families named
+    /// `<name>_total`; info metrics are gauges named `<name>_info`.
+    Text,
+    /// OpenMetrics 1.0.0. Counters are families `<name>` with samples `<name>_total`, info
+    /// metrics are `info` families, units get a `# UNIT` line, and the exposition ends with
+    /// `# EOF`.
+    OpenMetrics,
+}
+
+impl Format {
+    /// The HTTP `Content-Type` of this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Text => negotiate::TEXT_CONTENT_TYPE,
+            Format::OpenMetrics => negotiate::OPENMETRICS_CONTENT_TYPE,
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    /// `text` or `openmetrics`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(Format::Text),
+            "openmetrics" => Ok(Format::OpenMetrics),
+            _ => Err(format!(
+                "unknown format {s:?}: expected \"text\" or \"openmetrics\""
+            )),
+        }
+    }
+}
+
+/// Everything about a family that is rendered once, at construction.
+#[derive(Debug)]
+pub(crate) struct FamilyText {
+    metric_type: MetricType,
+    header_text: Box<[u8]>,
+    header_om: Box<[u8]>,
+    /// `<name>_total`, `<name>`, `<name>_bucket` or `<name>_info`.
+    sample: Box<[u8]>,
+    /// Histograms: `<name>_sum`, `<name>_count`.
+    sum: Box<[u8]>,
+    count: Box<[u8]>,
+    /// Histograms: `le="0.5"} ` per bound, then `le="+Inf"} `, per format.
+    le_text: Box<[Box<[u8]>]>,
+    le_om: Box<[Box<[u8]>]>,
+    /// OpenMetrics forbids `_sum` when a bucket bound is negative.
+    negative_bounds: bool,
+}
+
+impl FamilyText {
+    /// Renders a family's fixed text. `help` already carries any deprecation notice.
+    pub(crate) fn new(desc: &MetricDesc, help: &str, bounds: &[f64]) -> Self {
+        let name = desc.name;
+        let ty = desc.metric_type;
+        let (text_family, text_type) = match ty {
+            MetricType::Counter => (format!("{name}_total"), "counter"),
+            MetricType::Gauge => (name.to_owned(), "gauge"),
+            MetricType::Histogram => (name.to_owned(), "histogram"),
+            MetricType::Info => (format!("{name}_info"), "gauge"),
+        };
+        let mut header_text = Vec::new();
+        header_text.extend_from_slice(b"# HELP ");
+        header_text.extend_from_slice(text_family.as_bytes());
+        header_text.push(b' ');
+        escape_help(&mut header_text, help, false);
+        header_text.extend_from_slice(format!("\n# TYPE {text_family} {text_type}\n").as_bytes());
+
+        let mut header_om = Vec::new();
+        header_om.extend_from_slice(format!("# HELP {name} ").as_bytes());
+        escape_help(&mut header_om, help, true);
+        header_om.extend_from_slice(format!("\n# TYPE {name} {}\n", ty.as_str()).as_bytes());
+        if let Some(unit) = desc.unit {
+            header_om.extend_from_slice(format!("# UNIT {name} {unit}\n").as_bytes());
+        }
+
+        let sample = match ty {
+            MetricType::Counter => format!("{name}_total"),
+            MetricType::Gauge => name.to_owned(),
+            MetricType::Histogram => format!("{name}_bucket"),
+            MetricType::Info => format!("{name}_info"),
+        };
+        let le = |om: bool| -> Box<[Box<[u8]>]> {
+            bounds
+                .iter()
+                .copied()
+                .chain(std::iter::once(f64::INFINITY))
+                .map(|b| {
+                    let mut v = b"le=\"".to_vec();
+                    write_f64(&mut v, b, om);
+                    v.extend_from_slice(b"\"} ");
+                    v.into_boxed_slice()
+                })
+                .collect()
+        };
+        let histogram = ty == MetricType::Histogram;
+        FamilyText {
+            metric_type: ty,
+            header_text: header_text.into(),
+            header_om: header_om.into(),
+            sample: sample.into_bytes().into(),
+            sum: format!("{name}_sum").into_bytes().into(),
+            count: format!("{name}_count").into_bytes().into(),
+            le_text: if histogram { le(false) } else { Box::new([]) },
+            le_om: if histogram { le(true) } else { Box::new([]) },
+            negative_bounds: bounds.iter().any(|&b| b < 0.0),
+        }
+    }
+
+    /// Writes the `# HELP` / `# TYPE` (/ `# UNIT`) lines.
+    pub(crate) fn write_header(&self, out: &mut Vec<u8>, format: Format) {
+        out.extend_from_slice(match format {
+            Format::Text => &self.header_text,
+            Format::OpenMetrics => &self.header_om,
+        });
+    }
+
+    /// The sample name of counters (`<name>_total`), gauges and info (`<name>_info`).
+    pub(crate) fn sample_name(&self) -> &str {
+        // Built from `&str` pieces in `new`.
+        std::str::from_utf8(&self.sample).unwrap_or_default()
+    }
+
+    /// Writes the sample lines of one series. For counters, gauges and info `text` is the
+    /// pre-rendered line start, `<sample name>{labels} `; for histograms it is the label
+    /// set (see [`render_labels`]) and `buckets` holds the non-cumulative counts.
+    #[inline]
+    pub(crate) fn write_series(
+        &self,
+        out: &mut Vec<u8>,
+        format: Format,
+        text: &str,
+        sample: Sample,
+        buckets: &[u64],
+    ) {
+        let om = format == Format::OpenMetrics;
+        let labels = text;
+        match sample {
+            Sample::Counter { int, float } => {
+                out.extend_from_slice(text.as_bytes());
+                if float == 0.0 {
+                    write_u64(out, int);
+                } else {
+                    write_f64(out, int as f64 + float, om);
+                }
+                out.push(b'\n');
+            }
+            Sample::Gauge(v) => {
+                out.extend_from_slice(text.as_bytes());
+                write_f64(out, v, om);
+                out.push(b'\n');
+            }
+            Sample::Info(set) => {
+                if set {
+                    out.extend_from_slice(text.as_bytes());
+                    out.extend_from_slice(b"1\n");
+                }
+            }
+            Sample::Histogram { sum, count } => {
+                let les = if om { &self.le_om } else { &self.le_text };
+                // `{a="x",` or `{`: the series' labels, opened for `le`.
+                let open = labels.strip_suffix('}').unwrap_or("{");
+                let mut cumulative = 0u64;
+                for (le, n) in les.iter().zip(buckets) {
+                    cumulative += n;
+                    out.extend_from_slice(&self.sample);
+                    out.extend_from_slice(open.as_bytes());
+                    if open.len() > 1 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(le);
+                    write_u64(out, cumulative);
+                    out.push(b'\n');
+                }
+                // OpenMetrics forbids a negative or NaN _sum, _sum with negative buckets,
+                // and _count without _sum: leave both out there.
+                if om && (self.negative_bounds || sum.is_nan() || sum < 0.0) {
+                    return;
+                }
+                out.extend_from_slice(&self.sum);
+                out.extend_from_slice(labels.as_bytes());
+                out.push(b' ');
+                write_f64(out, sum, om);
+                out.push(b'\n');
+                out.extend_from_slice(&self.count);
+                out.extend_from_slice(labels.as_bytes());
+                out.push(b' ');
+                write_u64(out, count);
+                out.push(b'\n');
+            }
+        }
+    }
+
+    /// The metric type.
+    pub(crate) fn metric_type(&self) -> MetricType {
+        self.metric_type
+    }
+}
+
+/// `{name="value",…}` with values escaped, or the empty string without labels.
+pub(crate) fn render_labels<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Box<str> {
+    let mut out = String::new();
+    for (name, value) in pairs {
+        out.push(if out.is_empty() { '{' } else { ',' });
+        out.push_str(name);
+        out.push_str("=\"");
+        escape_label_value(&mut out, value);
+        out.push('"');
+    }
+    if !out.is_empty() {
+        out.push('}');
+    }
+    out.into_boxed_str()
+}
+
+/// Label values escape backslash, double quote and newline (both formats).
+pub(crate) fn escape_label_value(out: &mut String, value: &str) {
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// HELP escapes backslash and newline; OpenMetrics also escapes double quotes.
+fn escape_help(out: &mut Vec<u8>, help: &str, om: bool) {
+    for &b in help.as_bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'"' if om => out.extend_from_slice(b"\\\""),
+            b => out.push(b),
+        }
+    }
+}
+
+/// Ends an exposition (`# EOF` for OpenMetrics).
+pub(crate) fn write_end(out: &mut Vec<u8>, format: Format) {
+    if format == Format::OpenMetrics {
+        out.extend_from_slice(b"# EOF\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        let labels = render_labels([("a", "x\"y\\z\nw"), ("b", ""), ("c", "é☃")]);
+        assert_eq!(&*labels, r#"{a="x\"y\\z\nw",b="",c="é☃"}"#);
+        assert_eq!(&*render_labels([]), "");
+        let mut text = Vec::new();
+        escape_help(&mut text, "a\\b\n\"c\"", false);
+        assert_eq!(text, br#"a\\b\n"c""#);
+        let mut om = Vec::new();
+        escape_help(&mut om, "a\\b\n\"c\"", true);
+        assert_eq!(om, br#"a\\b\n\"c\""#);
+    }
+}
