@@ -233,7 +233,7 @@ pub(crate) fn generate(
         quote!(#field: #ty)
     });
     let field_names: Vec<&Ident> = live.iter().map(|p| &p.field).collect();
-    let desc_consts: Vec<&Ident> = live.iter().map(|p| &p.consts[0]).collect();
+    let (build_chunks, chunk_fns) = build_in_chunks(&live);
     let options_param = if live.is_empty() {
         format_ident!("_options")
     } else {
@@ -292,10 +292,11 @@ pub(crate) fn generate(
             pub fn new(
                 #options_param: &#rt::Options,
             ) -> ::core::result::Result<Self, #rt::BuildError> {
-                ::core::result::Result::Ok(Metrics {
-                    #(#field_names: #rt::Family::new(Self::#desc_consts, #options_param)?,)*
-                })
+                #(#build_chunks)*
+                ::core::result::Result::Ok(Metrics { #(#field_names,)* })
             }
+
+            #(#chunk_fns)*
 
             #(#accessors)*
         }
@@ -310,6 +311,40 @@ pub(crate) fn generate(
 
         #tracking
     })
+}
+
+/// How many families one private constructor function builds.
+const CHUNK: usize = 32;
+
+/// The statements of `Metrics::new` and the private functions they call: the families are
+/// built `CHUNK` at a time, each into a typed `let`, so that no function grows with the
+/// catalogue. One function building a thousand families costs the compiler seconds
+/// (inference of untyped lets, nested scopes, drop ladders of early returns) where
+/// chunks cost milliseconds.
+fn build_in_chunks(live: &[&Plan<'_>]) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let rt = rt();
+    let mut statements = Vec::new();
+    let mut functions = Vec::new();
+    for (i, chunk) in live.chunks(CHUNK).enumerate() {
+        let function = format_ident!("__metrics_schema_new_{}", i);
+        let fields: Vec<&Ident> = chunk.iter().map(|p| &p.field).collect();
+        let types: Vec<TokenStream> = chunk.iter().map(|p| p.family_type()).collect();
+        let descs = chunk.iter().map(|p| &p.consts[0]);
+        statements.push(quote! {
+            let (#(#fields,)*) = Self::#function(options)?;
+        });
+        functions.push(quote! {
+            #[allow(clippy::type_complexity)]
+            #[inline(never)]
+            fn #function(
+                options: &#rt::Options,
+            ) -> ::core::result::Result<(#(#types,)*), #rt::BuildError> {
+                #(let #fields: #types = #rt::Family::new(Self::#descs, options)?;)*
+                ::core::result::Result::Ok((#(#fields,)*))
+            }
+        });
+    }
+    (statements, functions)
 }
 
 fn plan<'a>(metric: &'a Metric, version: &Version) -> Plan<'a> {

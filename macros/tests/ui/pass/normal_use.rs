@@ -1,4 +1,4 @@
-//! Normal use: two catalogues at fixed versions, every public generated item documented.
+//! Normal use: three catalogues at fixed versions, every public generated item documented.
 #![deny(missing_docs, warnings)]
 
 /// vLLM's catalogue at 0.11.2.
@@ -11,7 +11,18 @@ pub mod app {
     metrics_schema_runtime::catalogue!("tests/ui/catalogues/lifecycle.toml", version = "1.0.0");
 }
 
+/// Keywords as metric and label names.
+pub mod keywords {
+    metrics_schema_runtime::catalogue!("tests/ui/catalogues/keywords.toml", version = "1.0.0");
+}
+
 fn main() {
+    let k = keywords::Metrics::new(&keywords::Metrics::options(None).unwrap()).unwrap();
+    k.r#type("a", keywords::Self_::GpuToCpu).inc();
+    k.type_bind("b").get(keywords::Self_::N0).inc();
+    k.r#match().set();
+    assert_eq!(keywords::Self_::Self_.as_str(), "self");
+
     let options = vllm::Metrics::options(Some("0.10")).unwrap();
     let metrics = vllm::Metrics::new(&options).unwrap();
     metrics

@@ -1,0 +1,268 @@
+//! The `catalogue!` code generator without a compiler: version resolution, errors, names
+//! that need care, and that no valid catalogue makes it panic. What the generated code does
+//! when compiled is tested in `tests/` and by the macro's trybuild tests.
+
+#![cfg(feature = "codegen")]
+
+use metrics_schema::codegen::{ErrorKind, Input, expand};
+use proptest::prelude::*;
+
+fn at(text: &str, version: &str) -> Result<String, metrics_schema::codegen::Error> {
+    let input = Input {
+        version: Some(version),
+        ..Input::new(text, "m.toml")
+    };
+    expand(&input).map(|t| t.to_string())
+}
+
+const ONE: &str = r#"
+[[metric]]
+name = "requests"
+type = "counter"
+help = "Requests."
+"#;
+
+#[test]
+fn version_resolution_and_its_errors() {
+    let code = at(ONE, "1.4.2").unwrap();
+    assert!(
+        code.contains("pub const VERSION : & str = \"1.4.2\""),
+        "{code}"
+    );
+    assert!(code.contains("Some (\"1.3\")"), "{code}");
+
+    let err = at(ONE, "v1").unwrap_err();
+    assert_eq!(err.kind, ErrorKind::VersionArgument);
+    assert!(err.message.contains("\"v1\""), "{}", err.message);
+
+    // No argument, no pin: the crate's version.
+    let input = Input {
+        crate_version: Some("2.0.0-rc.1"),
+        ..Input::new(ONE, "m.toml")
+    };
+    let code = expand(&input).unwrap().to_string();
+    assert!(code.contains("\"2.0.0-rc.1\""), "{code}");
+    assert!(code.contains("SHOW_HIDDEN_VALUE : :: core :: option :: Option < & str > = :: core :: option :: Option :: None"), "{code}");
+
+    let input = Input {
+        crate_version: Some("not a version"),
+        ..Input::new(ONE, "m.toml")
+    };
+    assert_eq!(expand(&input).unwrap_err().kind, ErrorKind::Version);
+    let err = expand(&Input::new(ONE, "m.toml")).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Version);
+    assert!(
+        err.message.contains("version = \\\"X.Y.Z\\\"")
+            || err.message.contains("version = \"X.Y.Z\"")
+    );
+
+    // The pin beats the crate's version; the argument beats the pin.
+    let pinned = format!("[catalogue]\nversion = \"3.1\"\n{ONE}");
+    let input = Input {
+        crate_version: Some("9.9.9"),
+        ..Input::new(&pinned, "m.toml")
+    };
+    assert!(expand(&input).unwrap().to_string().contains("\"3.1.0\""));
+    assert!(at(&pinned, "4.0.0").unwrap().contains("\"4.0.0\""));
+}
+
+#[test]
+fn an_invalid_catalogue_is_the_lint_output() {
+    let err = at(
+        "[[metric]]\nname = \"x\"\ntype = \"counter\"\nhelp = \"\"\n",
+        "1.0.0",
+    )
+    .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Catalogue);
+    assert!(err.message.contains("error[empty-help]"), "{}", err.message);
+    assert!(err.message.contains("m.toml:4:1"), "{}", err.message);
+    assert!(
+        err.message.contains("error: m.toml: 1 error"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn clashing_names_are_reported_with_their_locations() {
+    let text = r#"
+[labels.metrics]
+values = ["a"]
+
+[[metric]]
+name = "new"
+type = "gauge"
+help = "Clashes with Metrics::new."
+
+[[metric]]
+name = "jobs"
+type = "counter"
+help = "Jobs."
+
+[[metric]]
+name = "jobs_name"
+type = "counter"
+help = "JOBS_NAME is also the name const of jobs."
+labels = ["metrics"]
+"#;
+    let err = at(text, "1.0.0").unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Generate);
+    let m = &err.message;
+    assert!(
+        m.contains("label `metrics` (m.toml:2:1) generates `Metrics`, which the generated struct also generates"),
+        "{m}"
+    );
+    assert!(
+        m.contains(
+            "metric `new` (m.toml:6:8) generates `new`, which `Metrics::new` also generates"
+        ),
+        "{m}"
+    );
+    assert!(
+        m.contains("metric `jobs_name` (m.toml:16:8) generates `JOBS_NAME`, which metric `jobs` (m.toml:11:8) also generates"),
+        "{m}"
+    );
+}
+
+#[test]
+fn too_many_closed_labels() {
+    let mut text = String::new();
+    let mut labels = Vec::new();
+    for i in 0..7 {
+        text.push_str(&format!("[labels.l{i}]\nvalues = [\"a\", \"b\"]\n"));
+        labels.push(format!("\"l{i}\""));
+    }
+    text.push_str(&format!(
+        "[[metric]]\nname = \"wide\"\ntype = \"counter\"\nhelp = \"Seven closed labels.\"\nlabels = [{}]\n",
+        labels.join(", ")
+    ));
+    let err = at(&text, "1.0.0").unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Generate);
+    assert!(
+        err.message
+            .contains("metric `wide` (m.toml:19:10) has 7 closed labels"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn keywords_and_odd_names_become_valid_identifiers() {
+    let text = r#"
+[labels.self]
+values = ["0", "self", "GPU-to-CPU"]
+[labels.type]
+max_values = 2
+
+[[metric]]
+name = "type"
+type = "counter"
+help = "A keyword."
+labels = ["type", "self"]
+"#;
+    let code = at(text, "1.0.0").unwrap();
+    for wanted in [
+        "pub fn r#type (& self , r#type : & str , self_ : Self_)",
+        "pub enum Self_",
+        "N0 ,",
+        "Self_ ,",
+        "GpuToCpu ,",
+        "pub const TYPE_NAME",
+        "pub fn type_bind",
+    ] {
+        assert!(code.contains(wanted), "{wanted}\n{code}");
+    }
+}
+
+#[test]
+fn removed_metrics_become_explaining_placeholders() {
+    let text = r#"
+[[metric]]
+name = "old"
+type = "gauge"
+help = "Old."
+deprecated = "1.0"
+replaced_by = "new_gauge"
+note = "Same value {braces}."
+
+[[metric]]
+name = "new_gauge"
+type = "gauge"
+help = "New."
+"#;
+    let code = at(text, "1.2.0").unwrap();
+    assert!(
+        code.contains("pub trait MetricOldRemovedIn1_2_UseNewGauge"),
+        "{code}"
+    );
+    assert!(
+        code.contains(
+            "metric `old` was removed in 1.2.0: use `new_gauge` instead (`Metrics::new_gauge`)"
+        ),
+        "{code}"
+    );
+    assert!(
+        code.contains("Same value {{braces}}."),
+        "format braces escaped: {code}"
+    );
+    assert!(!code.contains("OLD_NAME"), "no consts for a removed metric");
+    assert!(
+        !code.contains("old : :: metrics_schema_runtime :: Family"),
+        "no field"
+    );
+    // At 1.1 it is hidden: generated as a real metric.
+    let code = at(text, "1.1.0").unwrap();
+    assert!(code.contains("pub const OLD_NAME"));
+    assert!(code.contains("Stage :: Hidden"));
+}
+
+#[test]
+fn an_empty_catalogue_generates_an_empty_set() {
+    let code = at("[catalogue]\nnamespace = \"x\"\n", "1.0.0").unwrap();
+    assert!(code.contains("pub struct Metrics { }"), "{code}");
+    assert!(code.contains("_options"), "{code}");
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z_][a-zA-Z0-9_]{0,6}",
+        Just("self".to_owned()),
+        Just("type".to_owned()),
+        Just("_".to_owned()),
+        Just("new".to_owned()),
+        Just("Self".to_owned()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any names: the generator either generates or explains, never panics.
+    #[test]
+    fn odd_names_never_panic(
+        metrics in prop::collection::vec((name(), 0usize..3, prop::bool::ANY), 1..5),
+        labels in prop::collection::vec((name(), prop::collection::vec("[a-zA-Z0-9_ -]{1,5}", 1..3)), 1..3),
+    ) {
+        let mut text = String::new();
+        for (label, values) in &labels {
+            text.push_str(&format!("[labels.{label}]\nvalues = {values:?}\n"));
+        }
+        for (i, (metric, n_labels, removed)) in metrics.iter().enumerate() {
+            let used: Vec<String> = labels.iter().take(*n_labels).map(|(l, _)| format!("{l:?}")).collect();
+            text.push_str(&format!(
+                "[[metric]]\nname = {metric:?}\ntype = \"gauge\"\nhelp = \"Metric {i}.\"\nlabels = [{}]\n",
+                used.join(", ")
+            ));
+            if *removed {
+                text.push_str("stability = \"alpha\"\nremoved = \"0.5\"\n");
+            }
+        }
+        match at(&text, "1.0.0") {
+            Ok(code) => prop_assert!(code.contains("pub struct Metrics")),
+            Err(e) => prop_assert!(
+                matches!(e.kind, ErrorKind::Catalogue | ErrorKind::Generate),
+                "{:?}", e
+            ),
+        }
+    }
+}
