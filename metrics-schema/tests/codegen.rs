@@ -125,6 +125,33 @@ labels = ["metrics"]
 }
 
 #[test]
+fn names_of_the_generated_constants_are_refused() {
+    let text = r#"
+[labels.VERSION]
+max_values = 2
+
+[[metric]]
+name = "SHOW_HIDDEN_VALUE"
+type = "gauge"
+help = "Would be a constant pattern."
+labels = ["VERSION"]
+"#;
+    let err = at(text, "1.0.0").unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Generate);
+    assert!(
+        err.message
+            .contains("metric `SHOW_HIDDEN_VALUE` (m.toml:6:8) uses the name `SHOW_HIDDEN_VALUE`"),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.contains("uses the name `VERSION`"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
 fn too_many_closed_labels() {
     let mut text = String::new();
     let mut labels = Vec::new();

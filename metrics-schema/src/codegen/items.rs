@@ -14,6 +14,9 @@ use super::idents::{Namespace, camel, ident, screaming};
 /// tuples of up to six.
 const MAX_CLOSED_LABELS: usize = 6;
 
+/// The constants generated next to `Metrics`.
+const MODULE_CONSTS: [&str; 2] = ["VERSION", "SHOW_HIDDEN_VALUE"];
+
 /// The path of the runtime crate in generated code.
 fn rt() -> TokenStream {
     quote!(::metrics_schema_runtime)
@@ -182,6 +185,17 @@ pub(crate) fn generate(
         } else {
             for c in &p.consts {
                 claim(&mut members, c);
+            }
+        }
+        // Generated code binds metric and label names in patterns (`let`, parameters),
+        // where the name of a constant in scope is a constant pattern, not a binding.
+        let bound = std::iter::once(&p.field).chain(p.params.iter().map(|q| &q.ident));
+        for name in bound {
+            if MODULE_CONSTS.iter().any(|c| name == c) {
+                problems.push(format!(
+                    "{origin} uses the name `{name}`, which is the generated constant `{name}`; \
+                     rename it"
+                ));
             }
         }
         let closed = p.closed().count();
