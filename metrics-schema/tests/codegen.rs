@@ -293,3 +293,89 @@ proptest! {
         }
     }
 }
+
+/// The generated code for one small catalogue with a metric in every lifecycle status,
+/// formatted by rustfmt, as a reviewed snapshot.
+#[test]
+fn generated_code_snapshot() {
+    let text = r#"
+[catalogue]
+namespace = "app"
+
+[labels.model]
+help = "The served model."
+max_values = 4
+
+[labels.reason]
+values = ["ok", "failed"]
+
+[[metric]]
+name = "requests"
+type = "counter"
+help = "Requests served."
+labels = ["model", "reason"]
+
+[[metric]]
+name = "queue_seconds"
+type = "histogram"
+unit = "seconds"
+help = "Time in the queue."
+buckets = [0.1, 1, 10]
+deprecated = "1.1"
+replaced_by = "wait_seconds"
+
+[[metric]]
+name = "wait_seconds"
+type = "histogram"
+unit = "seconds"
+help = "Time waiting."
+buckets = "runtime"
+
+[[metric]]
+name = "busy"
+type = "gauge"
+help = "Whether the engine is busy."
+deprecated = "1.0"
+
+[[metric]]
+name = "old_requests"
+type = "counter"
+help = "Requests served, by the old name."
+labels = ["model", "reason"]
+deprecated = "0.9"
+replaced_by = "requests"
+"#;
+    let code = at(text, "1.1.0").unwrap();
+    let Some(formatted) = rustfmt(&code) else {
+        return;
+    };
+    insta::assert_snapshot!(formatted);
+}
+
+fn rustfmt(code: &str) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        let message = "rustfmt is not available (rustup component add rustfmt)";
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{message}; CI is set, so this test must not skip"
+        );
+        eprintln!("SKIPPED: {message}");
+        return None;
+    };
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(code.as_bytes())
+        .expect("rustfmt reads the code");
+    let out = child.wait_with_output().expect("rustfmt runs");
+    assert!(out.status.success(), "the generated code parses as Rust");
+    Some(String::from_utf8(out.stdout).expect("UTF-8"))
+}
