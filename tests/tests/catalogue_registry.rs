@@ -103,6 +103,19 @@ fn every_type_and_mixed_labels() {
         [1.0, 8.0, 64.0]
     );
 
+    // Run-time bounds on open labels override the catalogue's max_values (4 here).
+    let options = engine::Metrics::options(None)
+        .unwrap()
+        .max_values("model_name", 1)
+        .buckets(engine::Metrics::BATCH_SIZE_NAME, &[1.0]);
+    let narrow = engine::Metrics::new(&options).unwrap();
+    for model in ["a", "b", "c"] {
+        narrow
+            .requests(FinishedReason::Ok, model, Device::Cpu)
+            .inc();
+    }
+    assert_eq!(narrow.requests_family().overflow_count(), 2);
+
     // Run-time buckets are required, and the error names how to give them.
     let err = engine::Metrics::new(&engine::Metrics::options(None).unwrap()).unwrap_err();
     assert_eq!(
