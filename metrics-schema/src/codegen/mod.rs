@@ -55,6 +55,14 @@
 //!   the replacement: using a removed metric is a compile error that says what to do;
 //! - `include_bytes!` of the catalogue's absolute path, so that editing the TOML rebuilds
 //!   the crate.
+//!
+//! Beyond the generated-API contract the engine was written against: the enums also have
+//! `LABEL` and `Display`; `Metrics` derives `Clone` and `Debug`; the per-metric consts are
+//! associated consts of `Metrics` (`Metrics::REQUEST_SUCCESS`), not module items; an
+//! unbounded open label gets `max_values = usize::MAX`; and `new` builds the families 32
+//! at a time in private `__metrics_schema_new_N` functions, which keeps compile time
+//! linear in the number of metrics. Names that would generate the same item twice, or
+//! read as `VERSION`/`SHOW_HIDDEN_VALUE` in a pattern, are an [`ErrorKind::Generate`].
 
 mod docs;
 mod idents;
