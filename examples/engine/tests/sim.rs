@@ -26,7 +26,10 @@ fn fast(config: Config) -> Config {
 
 /// Runs `requests` through an engine; returns what each request received (per choice:
 /// tokens and finish reason) and the event log.
-fn run(config: Config, requests: &[Request]) -> (Vec<Vec<(Vec<u32>, FinishReason)>>, Vec<Event>) {
+/// Per request, per choice: the tokens received and the finish reason.
+type Answers = Vec<Vec<(Vec<u32>, FinishReason)>>;
+
+fn run(config: Config, requests: &[Request]) -> (Answers, Vec<Event>) {
     let log = Log::default();
     let sink = log.clone();
     let (handle, thread) = sim::spawn(
