@@ -1,1 +1,138 @@
-//! The `catalogue!` proc-macro.
+//! The `catalogue!` proc-macro: compiles a metrics-schema catalogue (`metrics.toml`) into
+//! typed registry code, with the lifecycle at the crate's version built in.
+//!
+//! Use it through the runtime, which re-exports it with its cargo feature `macros`:
+//! `metrics_schema_runtime::catalogue!`. This crate is thin: it parses the arguments,
+//! reads the file and reports errors; checking and code generation are
+//! `metrics_schema::codegen`, the same code `schema lint` runs.
+
+use std::path::{Path, PathBuf};
+
+use proc_macro::TokenStream;
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, LitStr, Token};
+
+use metrics_schema::codegen::{ErrorKind, Input, expand};
+
+/// The environment variable that, when set, replaces `CARGO_MANIFEST_DIR` as the directory
+/// catalogue paths are relative to. For test harnesses such as trybuild, which compile
+/// test files from a generated crate in another directory.
+const MANIFEST_DIR_OVERRIDE: &str = "METRICS_SCHEMA_MANIFEST_DIR";
+
+/// Compiles a metrics catalogue into typed registry code, in place.
+///
+/// ```ignore
+/// mod vllm {
+///     // Path relative to the crate's Cargo.toml; evaluated at the crate's version.
+///     metrics_schema_runtime::catalogue!("metrics.toml");
+/// }
+/// mod vllm_0_11 {
+///     // The version argument overrides the catalogue's pin and the crate's version.
+///     metrics_schema_runtime::catalogue!("metrics.toml", version = "0.11.0");
+/// }
+/// ```
+///
+/// The version the lifecycle is evaluated at is the `version` argument, else the
+/// catalogue's `[catalogue] version` pin, else the compiling crate's `CARGO_PKG_VERSION`.
+/// See the runtime's documentation of `catalogue!` for the generated items.
+///
+/// An invalid catalogue is a compile error showing what `schema lint` shows (rule id,
+/// `file:line:col`, the line and the fix); a missing file or bad argument is an error at
+/// that argument. Editing the TOML rebuilds the crate.
+#[proc_macro]
+pub fn catalogue(input: TokenStream) -> TokenStream {
+    let args = syn::parse_macro_input!(input as Args);
+    match run(&args) {
+        Ok(tokens) => tokens.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// `"path"` then optionally `, version = "X.Y.Z"` and a trailing comma.
+struct Args {
+    path: LitStr,
+    version: Option<LitStr>,
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.is_empty() {
+            return Err(input.error(
+                "expected the catalogue's path, relative to Cargo.toml: \
+                 `catalogue!(\"metrics.toml\")`",
+            ));
+        }
+        let path: LitStr = input.parse()?;
+        let mut version = None;
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let key: Ident = input.parse()?;
+            if key != "version" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!(
+                        "unknown argument `{key}`: the only argument after the path is `version = \"X.Y.Z\"`"
+                    ),
+                ));
+            }
+            if version.is_some() {
+                return Err(syn::Error::new(key.span(), "`version` is given twice"));
+            }
+            input.parse::<Token![=]>()?;
+            version = Some(input.parse::<LitStr>()?);
+        }
+        Ok(Args { path, version })
+    }
+}
+
+fn manifest_dir() -> Option<PathBuf> {
+    std::env::var_os(MANIFEST_DIR_OVERRIDE)
+        .filter(|d| !d.is_empty())
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
+        .map(PathBuf::from)
+}
+
+fn run(args: &Args) -> syn::Result<proc_macro2::TokenStream> {
+    let written = args.path.value();
+    let at_path = |message: String| syn::Error::new(args.path.span(), message);
+    let absolute = if Path::new(&written).is_absolute() {
+        PathBuf::from(&written)
+    } else {
+        let dir = manifest_dir().ok_or_else(|| {
+            at_path(
+                "CARGO_MANIFEST_DIR is not set: compile with cargo, or give an absolute path"
+                    .into(),
+            )
+        })?;
+        dir.join(&written)
+    };
+    let text = metrics_schema::read_catalogue(&absolute).map_err(|mut e| {
+        e.path = written.clone();
+        at_path(format!(
+            "{e} (paths are relative to the directory of Cargo.toml)"
+        ))
+    })?;
+    let track = absolute.to_str().ok_or_else(|| {
+        at_path(format!(
+            "the catalogue's path {absolute:?} is not UTF-8, so it cannot be tracked for rebuilds"
+        ))
+    })?;
+    let version = args.version.as_ref().map(LitStr::value);
+    let crate_version = std::env::var("CARGO_PKG_VERSION").ok();
+    let input = Input {
+        version: version.as_deref(),
+        crate_version: crate_version.as_deref(),
+        track: Some(track),
+        ..Input::new(&text, &written)
+    };
+    expand(&input).map_err(|e| {
+        let span = match (e.kind, &args.version) {
+            (ErrorKind::VersionArgument, Some(v)) => v.span(),
+            _ => args.path.span(),
+        };
+        syn::Error::new(span, e.message)
+    })
+}

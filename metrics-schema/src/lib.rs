@@ -34,6 +34,8 @@
 #![deny(missing_docs)]
 
 pub mod catalogue;
+#[cfg(feature = "codegen")]
+pub mod codegen;
 pub mod diagnostic;
 pub mod lifecycle;
 pub mod lint;

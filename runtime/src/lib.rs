@@ -143,3 +143,38 @@ pub use metric::{
 };
 pub use options::{BuildError, Options, OptionsError};
 pub use registry::{MetricSet, Registry, RegistryError};
+
+/// Compiles a metrics catalogue into typed registry code (cargo feature `macros`).
+///
+/// `catalogue!("metrics.toml")` reads the catalogue (path relative to the crate's
+/// `Cargo.toml`), checks it as `schema lint` does and expands, in place, to the items of
+/// `metrics_schema::codegen`: `VERSION`, `SHOW_HIDDEN_VALUE`, one enum per closed label and
+/// `struct Metrics` with one accessor per metric. The lifecycle is evaluated at the
+/// `version = ".."` argument, else the catalogue's pin, else the crate's
+/// `CARGO_PKG_VERSION`; a metric removed at that version is not generated, and using it is
+/// a compile error naming the removal version and the replacement.
+///
+/// ```
+/// mod vllm {
+///     metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.11.2");
+/// }
+/// use metrics_schema_runtime::{Format, Registry};
+///
+/// let options = vllm::Metrics::options(None).unwrap();
+/// let metrics = vllm::Metrics::new(&options).unwrap();
+/// let registry = Registry::new();
+/// registry.register(&metrics).unwrap();
+/// metrics.request_success("llama", "0", vllm::FinishedReason::Stop).inc();
+/// let engine0 = metrics.e2e_request_latency_seconds_bind("llama", "0");
+/// engine0.observe(0.42);
+/// let text = registry.encode_to_string(Format::Text);
+/// assert!(text.contains(
+///     r#"vllm:request_success_total{model_name="llama",engine="0",finished_reason="stop"} 1"#
+/// ));
+/// // Hidden at 0.11.2: re-enabled only by the one valid show-hidden value.
+/// assert_eq!(vllm::SHOW_HIDDEN_VALUE, Some("0.10"));
+/// assert!(!text.contains("vllm:gpu_cache_usage_perc"));
+/// assert!(vllm::Metrics::options(Some("0.9")).unwrap_err().to_string().contains("\"0.10\""));
+/// ```
+#[cfg(feature = "macros")]
+pub use metrics_schema_macros::catalogue;

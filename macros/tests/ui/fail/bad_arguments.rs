@@ -1,0 +1,11 @@
+mod bad_version {
+    metrics_schema_runtime::catalogue!("tests/ui/catalogues/lifecycle.toml", version = "v1");
+}
+mod unknown_argument {
+    metrics_schema_runtime::catalogue!("tests/ui/catalogues/lifecycle.toml", versoin = "1.0");
+}
+mod no_path {
+    metrics_schema_runtime::catalogue!();
+}
+
+fn main() {}

@@ -1,0 +1,30 @@
+//! Normal use: two catalogues at fixed versions, every public generated item documented.
+#![deny(missing_docs, warnings)]
+
+/// vLLM's catalogue at 0.11.2.
+pub mod vllm {
+    metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.11.2");
+}
+
+/// The fixture at 1.0.0: `old_requests` is deprecated.
+pub mod app {
+    metrics_schema_runtime::catalogue!("tests/ui/catalogues/lifecycle.toml", version = "1.0.0");
+}
+
+fn main() {
+    let options = vllm::Metrics::options(Some("0.10")).unwrap();
+    let metrics = vllm::Metrics::new(&options).unwrap();
+    metrics
+        .request_success("llama", "0", vllm::FinishedReason::Stop)
+        .inc();
+    metrics.gpu_cache_usage_perc("llama", "0").set(0.5);
+    let app = app::Metrics::new(&app::Metrics::options(None).unwrap()).unwrap();
+    app.old_requests("llama", app::Reason::Failed).inc();
+    app.requests_bind("llama").get(app::Reason::Ok).inc();
+    let registry = metrics_schema_runtime::Registry::new();
+    registry.register(&metrics).unwrap();
+    registry.register(&app).unwrap();
+    let text = registry.encode_to_string(metrics_schema_runtime::Format::Text);
+    assert!(text.contains("vllm:gpu_cache_usage_perc{model_name=\"llama\",engine=\"0\"} 0.5"));
+    assert!(text.contains("app_old_requests_total{model=\"llama\",reason=\"failed\"} 1"));
+}

@@ -1,0 +1,680 @@
+//! The generated items themselves.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::catalogue::{Buckets, Catalogue, LabelKind, Metric, MetricKind, value_identifier};
+use crate::lifecycle::{Status, Version, show_hidden_value};
+use crate::source::{Source, Span as SourceSpan};
+
+use super::docs;
+use super::idents::{Namespace, camel, ident, screaming};
+
+/// The most closed labels one metric can have: the runtime combines closed labels in
+/// tuples of up to six.
+const MAX_CLOSED_LABELS: usize = 6;
+
+/// The path of the runtime crate in generated code.
+fn rt() -> TokenStream {
+    quote!(::metrics_schema_runtime)
+}
+
+fn str_option(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// `file:line:col` of `span`.
+fn at(source: &Source, span: SourceSpan) -> String {
+    format!("{}:{}", source.name(), source.position(span.start))
+}
+
+fn status_tokens(status: Status) -> TokenStream {
+    let rt = rt();
+    match status {
+        Status::Active => quote!(#rt::lifecycle::Status::Active),
+        Status::Deprecated => quote!(#rt::lifecycle::Status::Deprecated),
+        Status::Hidden => quote!(#rt::lifecycle::Status::Hidden),
+        Status::Removed => quote!(#rt::lifecycle::Status::Removed),
+    }
+}
+
+/// A metric's label as a parameter of its accessor.
+struct Param {
+    ident: Ident,
+    /// The enum of a closed label; `None` for an open one (`&str`).
+    closed: Option<Ident>,
+}
+
+/// Everything generated for one metric, named.
+struct Plan<'a> {
+    metric: &'a Metric,
+    status: Status,
+    field: Ident,
+    bind: Ident,
+    family: Ident,
+    consts: [Ident; 4],
+    params: Vec<Param>,
+}
+
+impl Plan<'_> {
+    fn open(&self) -> impl Iterator<Item = &Ident> {
+        self.params
+            .iter()
+            .filter(|p| p.closed.is_none())
+            .map(|p| &p.ident)
+    }
+
+    fn closed(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.closed.is_some())
+    }
+
+    fn has_open(&self) -> bool {
+        self.params.iter().any(|p| p.closed.is_none())
+    }
+
+    /// The signature's parameters, in catalogue order.
+    fn signature(&self) -> Vec<TokenStream> {
+        self.params
+            .iter()
+            .map(|p| {
+                let name = &p.ident;
+                match &p.closed {
+                    Some(ty) => quote!(#name: #ty),
+                    None => quote!(#name: &str),
+                }
+            })
+            .collect()
+    }
+
+    fn open_signature(&self) -> Vec<TokenStream> {
+        self.open().map(|name| quote!(#name: &str)).collect()
+    }
+
+    /// `Counter`, `Gauge`, `Histogram` or `Info`.
+    fn metric_type(&self) -> TokenStream {
+        let rt = rt();
+        match self.metric.kind {
+            MetricKind::Counter => quote!(#rt::Counter),
+            MetricKind::Gauge => quote!(#rt::Gauge),
+            MetricKind::Histogram => quote!(#rt::Histogram),
+            MetricKind::Info => quote!(#rt::Info),
+        }
+    }
+
+    /// The `ClosedLabels` type: `()`, the enum, or a tuple of enums.
+    fn closed_type(&self) -> TokenStream {
+        let enums: Vec<&Ident> = self.closed().filter_map(|p| p.closed.as_ref()).collect();
+        match enums.as_slice() {
+            [] => quote!(()),
+            [one] => quote!(#one),
+            many => quote!((#(#many,)*)),
+        }
+    }
+
+    /// The closed-label argument: `()`, the value, or a tuple of values.
+    fn closed_value(&self) -> TokenStream {
+        let values: Vec<&Ident> = self.closed().map(|p| &p.ident).collect();
+        match values.as_slice() {
+            [] => quote!(()),
+            [one] => quote!(#one),
+            many => quote!((#(#many,)*)),
+        }
+    }
+
+    fn family_type(&self) -> TokenStream {
+        let rt = rt();
+        let m = self.metric_type();
+        let c = self.closed_type();
+        let n = Literal::usize_unsuffixed(self.open().count());
+        quote!(#rt::Family<#m, #c, #n>)
+    }
+}
+
+/// Generates the items of `catalogue` at `version`; `Err` lists names that cannot become
+/// distinct Rust items.
+pub(crate) fn generate(
+    catalogue: &Catalogue,
+    source: &Source,
+    version: &Version,
+    track: Option<&str>,
+) -> Result<TokenStream, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut types = Namespace::default();
+    let mut members = Namespace::default();
+    let struct_origin = "the generated struct".to_owned();
+    types.claim("Metrics".into(), struct_origin.clone(), &mut problems);
+    for fixed in ["new", "options"] {
+        members.claim(fixed.into(), format!("`Metrics::{fixed}`"), &mut problems);
+    }
+
+    // Closed labels: one enum each.
+    let mut enums = Vec::new();
+    for label in &catalogue.labels {
+        let LabelKind::Closed { values } = &label.kind else {
+            continue;
+        };
+        let name = camel(&label.name);
+        let origin = format!("label `{}` ({})", label.name, at(source, label.header));
+        types.claim(name.clone(), origin, &mut problems);
+        enums.push(closed_enum(catalogue, label, &name, values, version));
+    }
+
+    let plans: Vec<Plan<'_>> = catalogue.metrics.iter().map(|m| plan(m, version)).collect();
+    for p in &plans {
+        let m = p.metric;
+        let name_span = m.keys.value("name").unwrap_or(m.header);
+        let origin = format!("metric `{}` ({})", m.name, at(source, name_span));
+        let mut claim = |ns: &mut Namespace, ident: &Ident| {
+            let name = ident.to_string();
+            let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+            ns.claim(name, origin.clone(), &mut problems);
+        };
+        claim(&mut members, &p.field);
+        claim(&mut members, &p.family);
+        if p.has_open() {
+            claim(&mut members, &p.bind);
+        }
+        if p.status == Status::Removed {
+            claim(&mut types, &removed_trait(m));
+        } else {
+            for c in &p.consts {
+                claim(&mut members, c);
+            }
+        }
+        let closed = p.closed().count();
+        if closed > MAX_CLOSED_LABELS {
+            let span = m.keys.value("labels").unwrap_or(m.header);
+            problems.push(format!(
+                "metric `{}` ({}) has {closed} closed labels; generated code supports at most \
+                 {MAX_CLOSED_LABELS} per metric: make some of them open",
+                m.name,
+                at(source, span)
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let rt = rt();
+    let live: Vec<&Plan<'_>> = plans
+        .iter()
+        .filter(|p| p.status != Status::Removed)
+        .collect();
+    let version_text = version.to_string();
+    let show_hidden = str_option(
+        show_hidden_value(version)
+            .map(|v| v.minor_line())
+            .as_deref(),
+    );
+    let show_hidden_doc = match show_hidden_value(version) {
+        Some(v) => format!(
+            "The one show-hidden value valid at {version} (`{}`, the previous minor release): \
+             given to [`Metrics::options`], it re-enables the hidden metrics.",
+            v.minor_line()
+        ),
+        None => format!(
+            "`None`: {version} is an `X.0` release, with no previous minor release whose \
+             hidden metrics could be re-enabled."
+        ),
+    };
+    let version_doc = format!(
+        "The version this catalogue was compiled at: the lifecycle of every metric is \
+         evaluated at {version}."
+    );
+    let struct_doc = docs::metrics_struct(catalogue, source.name(), version);
+
+    let fields = live.iter().map(|p| {
+        let field = &p.field;
+        let ty = p.family_type();
+        quote!(#field: #ty)
+    });
+    let field_names: Vec<&Ident> = live.iter().map(|p| &p.field).collect();
+    let desc_consts: Vec<&Ident> = live.iter().map(|p| &p.consts[0]).collect();
+    let options_param = if live.is_empty() {
+        format_ident!("_options")
+    } else {
+        format_ident!("options")
+    };
+    let consts = live.iter().map(|p| desc_items(catalogue, p, version));
+    let accessors = live.iter().map(|p| accessors(catalogue, p, version));
+    let removed = plans
+        .iter()
+        .filter(|p| p.status == Status::Removed)
+        .map(|p| removed_items(catalogue, p, version));
+    let tracking = track.map(|path| {
+        quote! {
+            // Makes cargo rebuild the crate when the catalogue changes.
+            const _: &[u8] = ::core::include_bytes!(#path);
+        }
+    });
+
+    Ok(quote! {
+        #[doc = #version_doc]
+        pub const VERSION: &str = #version_text;
+
+        #[doc = #show_hidden_doc]
+        pub const SHOW_HIDDEN_VALUE: ::core::option::Option<&str> = #show_hidden;
+
+        #(#enums)*
+
+        #[doc = #struct_doc]
+        #[derive(Clone, Debug)]
+        pub struct Metrics {
+            #(#fields,)*
+        }
+
+        #[allow(non_snake_case, clippy::too_many_arguments)]
+        impl Metrics {
+            #(#consts)*
+
+            /// Run-time options for [`Metrics::new`]: with `Some(value)`, the show-hidden
+            /// value (vLLM's `--show-hidden-metrics-for-version`) is checked against
+            /// [`VERSION`]; only [`SHOW_HIDDEN_VALUE`] is accepted, and any other value is
+            /// an error naming it. Chain `max_values` and `buckets` on the result to
+            /// override the catalogue's bounds or supply run-time buckets.
+            pub fn options(
+                show_hidden: ::core::option::Option<&str>,
+            ) -> ::core::result::Result<#rt::Options, #rt::OptionsError> {
+                let options = #rt::Options::new();
+                match show_hidden {
+                    ::core::option::Option::Some(value) => options.show_hidden(VERSION, value),
+                    ::core::option::Option::None => ::core::result::Result::Ok(options),
+                }
+            }
+
+            /// Builds every family of the catalogue (hidden ones as no-op sinks unless the
+            /// options show hidden metrics). Fails only for options the catalogue needs and
+            /// did not get, such as the bounds of a `buckets = "runtime"` histogram.
+            pub fn new(
+                #options_param: &#rt::Options,
+            ) -> ::core::result::Result<Self, #rt::BuildError> {
+                ::core::result::Result::Ok(Metrics {
+                    #(#field_names: #rt::Family::new(Self::#desc_consts, #options_param)?,)*
+                })
+            }
+
+            #(#accessors)*
+        }
+
+        impl #rt::MetricSet for Metrics {
+            fn collectors(&self) -> ::std::vec::Vec<#rt::Collector> {
+                ::std::vec![#(self.#field_names.collector()),*]
+            }
+        }
+
+        #(#removed)*
+
+        #tracking
+    })
+}
+
+fn plan<'a>(metric: &'a Metric, version: &Version) -> Plan<'a> {
+    let scream = screaming(&metric.name);
+    let params = metric
+        .labels
+        .iter()
+        .map(|label| Param {
+            ident: ident(&label.name),
+            closed: match label.kind {
+                LabelKind::Closed { .. } => {
+                    Some(Ident::new(&camel(&label.name), Span::call_site()))
+                }
+                LabelKind::Open { .. } => None,
+            },
+        })
+        .collect();
+    Plan {
+        metric,
+        status: metric.status_at(version),
+        field: ident(&metric.name),
+        bind: ident(&format!("{}_bind", metric.name)),
+        family: ident(&format!("{}_family", metric.name)),
+        consts: [
+            format_ident!("{}", scream),
+            format_ident!("{}_NAME", scream),
+            format_ident!("{}_HELP", scream),
+            format_ident!("{}_STATUS", scream),
+        ],
+        params,
+    }
+}
+
+fn closed_enum(
+    catalogue: &Catalogue,
+    label: &crate::catalogue::Label,
+    name: &str,
+    values: &[String],
+    version: &Version,
+) -> TokenStream {
+    let rt = rt();
+    let ty = Ident::new(name, Span::call_site());
+    let doc = docs::label_enum(catalogue, label, version);
+    // `check` refused values without an identifier; the fallback keeps this total.
+    let variants: Vec<Ident> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let name = value_identifier(v).unwrap_or_else(|| format!("Value{i}"));
+            Ident::new(&name, Span::call_site())
+        })
+        .collect();
+    let variant_docs = values.iter().map(|v| format!("`{}`", v.replace('`', "'")));
+    let count = Literal::usize_unsuffixed(values.len());
+    let label_name = &label.name;
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum #ty {
+            #(#[doc = #variant_docs] #variants,)*
+        }
+
+        impl #ty {
+            /// Every value, in catalogue order.
+            pub const ALL: [Self; #count] = [#(Self::#variants),*];
+            /// The label's name.
+            pub const LABEL: &'static str = #label_name;
+
+            /// The value as exposed.
+            pub const fn as_str(self) -> &'static str {
+                <Self as #rt::ClosedLabel>::VALUES[self as usize]
+            }
+        }
+
+        impl #rt::ClosedLabel for #ty {
+            const VALUES: &'static [&'static str] = &[#(#values),*];
+            #[inline(always)]
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+
+        impl ::core::fmt::Display for #ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// The `MetricDesc` and the name, help and status consts of a live metric.
+fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStream {
+    let rt = rt();
+    let m = p.metric;
+    let [desc, name_const, help_const, status_const] = &p.consts;
+    let name = &m.full_name;
+    let help = &m.help;
+    let help_at = m.help_at(version);
+    let unit = str_option(m.unit.as_deref());
+    let metric_type = match m.kind {
+        MetricKind::Counter => quote!(#rt::MetricType::Counter),
+        MetricKind::Gauge => quote!(#rt::MetricType::Gauge),
+        MetricKind::Histogram => quote!(#rt::MetricType::Histogram),
+        MetricKind::Info => quote!(#rt::MetricType::Info),
+    };
+    let deprecation = m.schedule.deprecated.as_ref().map(|since| {
+        let since = since.to_string();
+        let replaced_by = str_option(m.replacement.as_deref());
+        let note = str_option(m.note.as_deref());
+        quote!(#rt::Deprecation { since: #since, replaced_by: #replaced_by, note: #note })
+    });
+    let stage = match (p.status, deprecation) {
+        (Status::Hidden, Some(d)) => quote!(#rt::Stage::Hidden(::core::option::Option::Some(#d))),
+        (Status::Hidden, None) => quote!(#rt::Stage::Hidden(::core::option::Option::None)),
+        (Status::Deprecated, Some(d)) => quote!(#rt::Stage::Deprecated(#d)),
+        _ => quote!(#rt::Stage::Active),
+    };
+    let labels = m.labels.iter().map(|label| {
+        let label_name = &label.name;
+        match &label.kind {
+            LabelKind::Open { max_values } => {
+                let max = max_values
+                    .and_then(|n| usize::try_from(n).ok())
+                    .map_or_else(
+                        || quote!(usize::MAX),
+                        |n| {
+                            let n = Literal::usize_unsuffixed(n);
+                            quote!(#n)
+                        },
+                    );
+                quote!(#rt::LabelDesc {
+                    name: #label_name,
+                    kind: #rt::LabelKind::Open { max_values: #max },
+                })
+            }
+            LabelKind::Closed { values } => quote!(#rt::LabelDesc {
+                name: #label_name,
+                kind: #rt::LabelKind::Closed(&[#(#values),*]),
+            }),
+        }
+    });
+    let buckets = match &m.buckets {
+        Some(Buckets::Bounds(bounds)) => {
+            let bounds = bounds.iter().map(|b| Literal::f64_suffixed(*b));
+            quote!(#rt::Buckets::Static(&[#(#bounds),*]))
+        }
+        Some(Buckets::Runtime) => quote!(#rt::Buckets::Runtime),
+        None => quote!(#rt::Buckets::None),
+    };
+    let status = status_tokens(p.status);
+    let accessor = docs::code(&format!("Metrics::{}", super::idents::spelled(&m.name)));
+    let desc_doc = format!(
+        "The descriptor of {} ({accessor}), as built by [`Metrics::new`].",
+        docs::code(name)
+    );
+    let name_doc = format!("The full name of {accessor}: {}.", docs::code(name));
+    let help_doc = format!(
+        "The HELP {accessor} is exposed with at {version} (with the deprecation notice once \
+         deprecated)."
+    );
+    let status_doc = format!(
+        "The lifecycle status of {accessor} at {version}: {}.\n\n{}",
+        p.status,
+        docs::lifecycle(catalogue, m, version)
+    );
+    quote! {
+        #[doc = #desc_doc]
+        pub const #desc: &'static #rt::MetricDesc = &#rt::MetricDesc {
+            name: #name,
+            help: #help,
+            unit: #unit,
+            metric_type: #metric_type,
+            stage: #stage,
+            labels: &[#(#labels),*],
+            buckets: #buckets,
+        };
+        #[doc = #name_doc]
+        pub const #name_const: &'static str = #name;
+        #[doc = #help_doc]
+        pub const #help_const: &'static str = #help_at;
+        #[doc = #status_doc]
+        pub const #status_const: #rt::lifecycle::Status = #status;
+    }
+}
+
+/// The accessor, bound-handle and family methods of a live metric.
+fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStream {
+    let rt = rt();
+    let field = &p.field;
+    let m_ty = p.metric_type();
+    let c_ty = p.closed_type();
+    let signature = p.signature();
+    let closed = p.closed_value();
+    let open: Vec<&Ident> = p.open().collect();
+    let doc = docs::metric(catalogue, p.metric, version);
+    let family_ty = p.family_type();
+    let family = &p.family;
+    let body = if open.is_empty() {
+        quote!(self.#field.get(#closed))
+    } else {
+        quote!(self.#field.with([#(#open),*], #closed))
+    };
+    let name = docs::code(&p.metric.full_name);
+    let accessor = docs::code(&format!(
+        "Metrics::{}",
+        super::idents::spelled(&p.metric.name)
+    ));
+    let family_doc = format!(
+        "The family of {name}: every series of {accessor}, for snapshots and for code generic \
+         over families."
+    );
+    let bind = p.has_open().then(|| {
+        let bind = &p.bind;
+        let open_signature = p.open_signature();
+        let bind_doc = format!(
+            "A handle on the series of {name} for these open label values: recording through \
+             it is an array index and an atomic operation, as fast as an unlabeled metric. \
+             Binding may allocate once per new combination; keep the handle (it is `'static`, \
+             `Clone`, `Send` and `Sync`) in the engine's long-lived state."
+        );
+        quote! {
+            #[doc = #bind_doc]
+            #[inline]
+            pub fn #bind(&self, #(#open_signature),*) -> #rt::Bound<#m_ty, #c_ty> {
+                self.#field.bind([#(#open),*])
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[inline]
+        pub fn #field(&self, #(#signature),*) -> &#m_ty {
+            #body
+        }
+
+        #bind
+
+        #[doc = #family_doc]
+        #[inline]
+        pub fn #family(&self) -> &#family_ty {
+            &self.#field
+        }
+    }
+}
+
+/// The name of the marker trait of a removed metric, which says what happened:
+/// `MetricFooRemovedIn0_12_UseBar`.
+fn removed_trait(m: &Metric) -> Ident {
+    let mut name = format!("Metric{}RemovedIn", camel(&m.name));
+    if let Some(removed) = &m.schedule.removed {
+        name.push_str(&format!("{}_{}", removed.major(), removed.minor()));
+        if removed.patch() != 0 {
+            name.push_str(&format!("_{}", removed.patch()));
+        }
+    }
+    if let Some(replacement) = &m.replaced_by {
+        name.push_str("_Use");
+        name.push_str(&camel(replacement));
+    }
+    Ident::new(&name, Span::call_site())
+}
+
+/// Escapes `{` and `}` for a `#[diagnostic::on_unimplemented]` format string.
+fn format_escape(s: &str) -> String {
+    s.replace('{', "{{").replace('}', "}}")
+}
+
+/// The placeholder methods of a removed metric: they exist so that a call is an error that
+/// names the metric, the removal version and the replacement, instead of "no method".
+fn removed_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStream {
+    let m = p.metric;
+    let trait_name = removed_trait(m);
+    let removed = m
+        .schedule
+        .removed
+        .as_ref()
+        .map_or_else(|| version.to_string(), Version::to_string);
+    let mut message = format!("metric `{}` was removed in {removed}", m.full_name);
+    match (&m.replaced_by, &m.replacement) {
+        (Some(local), Some(full)) => {
+            message.push_str(&format!(": use `{full}` instead"));
+            if let Some(r) = catalogue.metric(local)
+                && r.status_at(version) != Status::Removed
+            {
+                message.push_str(&format!(
+                    " (`Metrics::{}`)",
+                    super::idents::spelled(&r.name)
+                ));
+            }
+        }
+        _ => message.push_str(" and has no replacement"),
+    }
+    let label = format!("`{}` is removed at {version}", m.name);
+    let mut note = format!(
+        "the catalogue is compiled at version {version}; `{}` was ",
+        m.full_name
+    );
+    if let Some(d) = &m.schedule.deprecated {
+        note.push_str(&format!("deprecated in {d} and "));
+    }
+    note.push_str(&format!("removed in {removed}."));
+    if let Some(n) = m.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        note.push(' ');
+        note.push_str(n.trim());
+    }
+    let (message, label, note) = (
+        format_escape(&message),
+        format_escape(&label),
+        format_escape(&note),
+    );
+    let trait_doc = format!(
+        "Implemented by nothing: the bound that makes a use of the removed metric `{}` a \
+         compile error saying so.",
+        m.full_name
+    );
+    let rt = rt();
+    let field = &p.field;
+    let family = &p.family;
+    let signature = p.signature();
+    let m_ty = p.metric_type();
+    let c_ty = p.closed_type();
+    let family_ty = p.family_type();
+    // The bodies can never run: no type implements the marker trait, so the methods can
+    // never be called. They return what the live methods return, so that the only error at
+    // a use is the one that explains the removal.
+    let unreachable = quote!(::core::unreachable!(#message));
+    let bind = p.has_open().then(|| {
+        let bind = &p.bind;
+        let open_signature = p.open_signature();
+        quote! {
+            #[doc(hidden)]
+            pub fn #bind<'m>(&'m self, #(#open_signature),*) -> #rt::Bound<#m_ty, #c_ty>
+            where
+                &'m Self: #trait_name,
+            {
+                #unreachable
+            }
+        }
+    });
+    quote! {
+        #[doc = #trait_doc]
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        pub trait #trait_name {}
+
+        #[allow(non_snake_case, unused_variables, clippy::too_many_arguments)]
+        impl Metrics {
+            #[doc(hidden)]
+            pub fn #field<'m>(&'m self, #(#signature),*) -> &'m #m_ty
+            where
+                &'m Self: #trait_name,
+            {
+                #unreachable
+            }
+
+            #bind
+
+            #[doc(hidden)]
+            pub fn #family<'m>(&'m self) -> &'m #family_ty
+            where
+                &'m Self: #trait_name,
+            {
+                #unreachable
+            }
+        }
+    }
+}
