@@ -374,12 +374,13 @@ impl Engine {
     fn finish(&mut self, mut seq: Seq, reason: FinishReason, now: Instant) {
         self.kv.free(&seq.blocks);
         seq.blocks.clear();
-        let finished = seq.timings(reason, now);
+        // Recorded before the client hears of it: a client that has its answer finds it
+        // in the metrics.
+        self.emit(Event::Finished(seq.timings(reason, now)));
         let _ = seq.tx.send(SeqEvent::Finished {
             choice: seq.choice,
             reason,
         });
-        self.emit(Event::Finished(finished));
     }
 
     fn report_state(&mut self) {
@@ -681,14 +682,6 @@ impl Engine {
             let ttft = done.saturating_duration_since(seq.arrival).as_secs_f64();
             let prompt_tokens = seq.prompt.len() as u32;
             let count = produced.len() as u32;
-            let sent = produced.is_empty()
-                || seq
-                    .tx
-                    .send(SeqEvent::Tokens {
-                        choice: seq.choice,
-                        tokens: produced,
-                    })
-                    .is_ok();
             if let Some((draft_tokens, accepted)) = spec {
                 self.emit(Event::SpecDecode {
                     draft_tokens,
@@ -707,6 +700,15 @@ impl Engine {
                     inter_token_latency: if first { None } else { itl },
                 });
             }
+            let seq = &self.running[i];
+            let sent = produced.is_empty()
+                || seq
+                    .tx
+                    .send(SeqEvent::Tokens {
+                        choice: seq.choice,
+                        tokens: produced,
+                    })
+                    .is_ok();
             let reason = if sent {
                 reason
             } else {

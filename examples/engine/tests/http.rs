@@ -12,13 +12,12 @@ use support::{complete, metrics, request, start, sum};
 const VALID: &str = r#"{"prompt": "one two three four", "max_tokens": 5}"#;
 
 #[test]
-#[ignore = "waits for the catalogue! macro to wire the metrics"]
 fn malformed_requests_get_a_json_4xx_and_leave_metrics_untouched() {
     let engine = start(&["--time-scale", "0.1"]);
     let addr = engine.addr;
     let ok = complete(addr, VALID);
     assert_eq!(ok.status, 200, "{ok:?}");
-    let before = metrics(addr);
+    let before = support::idle_metrics(addr);
     assert_eq!(
         sum(&before, "vllm:request_success_total"),
         1.0,
@@ -206,7 +205,6 @@ fn sigint_stops_cleanly() {
 }
 
 #[test]
-#[ignore = "waits for the catalogue! macro to wire the metrics"]
 fn an_invalid_show_hidden_value_refuses_to_start_naming_the_valid_one() {
     let Err((status, stderr)) = support::try_start(&["--show-hidden-metrics-for-version", "0.9"])
     else {

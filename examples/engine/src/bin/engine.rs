@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use metrics_schema_engine::metrics::{self, MetricsObserver};
 use metrics_schema_engine::server::{AppState, app};
 use metrics_schema_engine::sim::{self, Config};
 use metrics_schema_runtime::Registry;
@@ -98,11 +99,15 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let registry = Arc::new(Registry::new());
-    let observer = metrics_schema_engine::observer(
-        args.show_hidden_metrics_for_version.as_deref(),
-        &registry,
+    // Fails, naming the valid value, when the show-hidden value is not the one valid at
+    // the simulated release.
+    let metrics = metrics::build(args.show_hidden_metrics_for_version.as_deref(), &registry)?;
+    let observer = Box::new(MetricsObserver::new(
+        &metrics,
         &args.model,
-    )?;
+        "0",
+        args.num_speculative_tokens,
+    ));
     let config = Config {
         seed: args.seed,
         max_num_seqs: args.max_num_seqs,

@@ -210,3 +210,18 @@ pub fn sum(samples: &BTreeMap<String, f64>, name: &str) -> f64 {
         .map(|(_, v)| v)
         .sum()
 }
+
+/// [`metrics`] once the engine is idle (no request running or waiting).
+pub fn idle_metrics(addr: SocketAddr) -> BTreeMap<String, f64> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let samples = metrics(addr);
+        if sum(&samples, "vllm:num_requests_running") == 0.0
+            && sum(&samples, "vllm:num_requests_waiting") == 0.0
+        {
+            return samples;
+        }
+        assert!(Instant::now() < deadline, "the engine never went idle");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
