@@ -2,7 +2,7 @@
 //! and the observer that records the engine's [`Event`]s into it. Nothing else in the
 //! engine touches a metric, and no value is recorded that an event did not report.
 
-use metrics_schema_runtime::{Bound, Counter, Gauge, Histogram, OptionsError, Registry};
+use metrics_schema_runtime::{Bound, Counter, Gauge, Histogram, Registry};
 
 use crate::events::{Event, FinishReason, Observer};
 
@@ -29,8 +29,7 @@ pub fn build(
     show_hidden: Option<&str>,
     registry: &Registry,
 ) -> Result<vllm::Metrics, Box<dyn std::error::Error>> {
-    let options = vllm::Metrics::options(show_hidden)
-        .map_err(|e: OptionsError| format!("--show-hidden-metrics-for-version: {e}"))?;
+    let options = vllm::Metrics::options(show_hidden)?;
     let metrics = vllm::Metrics::new(&options)?;
     registry.register(&metrics)?;
     Ok(metrics)
