@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use metrics_schema_engine::sim::{self, SeqEvent};
 use support::{complete, metrics, request, start, sum};
 
 const VALID: &str = r#"{"prompt": "one two three four", "max_tokens": 5}"#;
@@ -139,9 +140,44 @@ fn malformed_requests_get_a_json_4xx_and_leave_metrics_untouched() {
     assert_eq!(sum(&metrics(addr), "vllm:request_success_total"), 2.0);
 }
 
-/// Starts a streamed request and reads until its first token arrives.
+/// A prompt that the engine (seed 0) answers with at least 100 tokens, found by running
+/// the same seeded simulation in process.
+fn long_prompt() -> String {
+    for i in 0.. {
+        let prompt = format!("stream me {i}");
+        let (handle, thread) = sim::spawn(
+            sim::Config {
+                time_scale: 0.0,
+                ..sim::Config::default()
+            },
+            Box::new(|_: &metrics_schema_engine::events::Event| {}),
+        );
+        let mut rx = handle
+            .submit(sim::Request {
+                prompt: sim::tokenize(&prompt),
+                n: 1,
+                max_tokens: 400,
+            })
+            .unwrap();
+        drop(handle);
+        let mut tokens = 0;
+        while let Some(SeqEvent::Tokens { tokens: t, .. }) = rx.blocking_recv() {
+            tokens += t.len();
+        }
+        thread.join().unwrap();
+        if tokens >= 100 {
+            return prompt;
+        }
+    }
+    unreachable!()
+}
+
+/// Starts a long streamed request and reads until its first token arrives.
 fn start_stream(addr: std::net::SocketAddr) -> BufReader<TcpStream> {
-    let body = r#"{"prompt": "stream me", "max_tokens": 400, "stream": true}"#;
+    let body = format!(
+        r#"{{"prompt": "{}", "max_tokens": 400, "stream": true}}"#,
+        long_prompt()
+    );
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
@@ -212,4 +248,50 @@ fn an_invalid_show_hidden_value_refuses_to_start_naming_the_valid_one() {
     };
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("\"0.10\""), "{stderr}");
+}
+
+#[test]
+fn n_choices_run_as_n_sequences() {
+    let engine = start(&["--time-scale", "0.1"]);
+    let addr = engine.addr;
+    let response = complete(addr, r#"{"prompt": "a b c d", "max_tokens": 6, "n": 3}"#);
+    assert_eq!(response.status, 200, "{response:?}");
+    let json = response.json();
+    assert_eq!(json["choices"].as_array().unwrap().len(), 3);
+    let completion_tokens = json["usage"]["completion_tokens"].as_f64().unwrap();
+    let samples = support::idle_metrics(addr);
+    assert_eq!(sum(&samples, "vllm:request_success_total"), 3.0);
+    assert_eq!(sum(&samples, "vllm:request_params_n_count"), 1.0);
+    assert_eq!(sum(&samples, "vllm:request_params_n_sum"), 3.0);
+    assert_eq!(sum(&samples, "vllm:e2e_request_latency_seconds_count"), 3.0);
+    assert_eq!(
+        sum(&samples, "vllm:generation_tokens_total"),
+        completion_tokens
+    );
+    assert_eq!(
+        sum(&samples, "vllm:prompt_tokens_total"),
+        12.0,
+        "4 tokens, 3 sequences"
+    );
+}
+
+#[test]
+fn a_client_hanging_up_mid_stream_aborts_its_request() {
+    let engine = start(&[]);
+    let addr = engine.addr;
+    let reader = start_stream(addr);
+    drop(reader);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let key = "vllm:request_success_total{model_name=\"unsloth/Llama-3.2-1B-Instruct\",engine=\"0\",finished_reason=\"abort\"}";
+    while metrics(addr).get(key) != Some(&1.0) {
+        assert!(std::time::Instant::now() < deadline, "no abort recorded");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let samples = support::idle_metrics(addr);
+    assert_eq!(sum(&samples, "vllm:request_success_total"), 1.0);
+    let generated = sum(&samples, "vllm:generation_tokens_total");
+    assert!(
+        (1.0..100.0).contains(&generated),
+        "{generated} tokens before the abort"
+    );
 }

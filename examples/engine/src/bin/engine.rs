@@ -19,7 +19,7 @@ use tokio::signal::unix::{SignalKind, signal};
 
 /// A simulated LLM inference engine exposing vLLM's metrics.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]

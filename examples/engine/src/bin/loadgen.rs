@@ -12,7 +12,7 @@ use metrics_schema_engine::client::{LoadConfig, StreamMode, run};
 
 /// Sends completion requests and counts what was sent and received.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// An engine to load (repeat for several; requests go round-robin).
     #[arg(long = "target", default_value = "127.0.0.1:8000")]
