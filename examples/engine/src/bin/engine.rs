@@ -93,10 +93,16 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         )
         .into());
     }
-    if args.block_size == 0 || args.max_num_seqs == 0 || args.max_num_batched_tokens == 0 {
-        return Err(
-            "--block-size, --max-num-seqs and --max-num-batched-tokens must be at least 1".into(),
-        );
+    if args.block_size == 0 || args.max_num_seqs == 0 {
+        return Err("--block-size and --max-num-seqs must be at least 1".into());
+    }
+    if args.max_num_batched_tokens <= args.num_speculative_tokens {
+        return Err(format!(
+            "--max-num-batched-tokens ({}) must be above --num-speculative-tokens ({}): a \
+             decode step verifies the draft plus one token",
+            args.max_num_batched_tokens, args.num_speculative_tokens
+        )
+        .into());
     }
     let registry = Arc::new(Registry::new());
     // Fails, naming the valid value, when the show-hidden value is not the one valid at
