@@ -1,0 +1,179 @@
+//! The simulated engine: `POST /v1/completions` and `GET /metrics`.
+//!
+//! ```sh
+//! cargo run -p metrics-schema-engine -- --port 8000
+//! curl http://localhost:8000/metrics
+//! ```
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use metrics_schema_engine::metrics::{self, MetricsObserver};
+use metrics_schema_engine::server::{AppState, app};
+use metrics_schema_engine::sim::{self, Config};
+use metrics_schema_runtime::Registry;
+use tokio::signal::unix::{SignalKind, signal};
+
+/// A simulated LLM inference engine exposing vLLM's metrics.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on (0 picks a free one; the address is printed).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Name of the served model (the `model_name` label).
+    #[arg(long, default_value = "unsloth/Llama-3.2-1B-Instruct")]
+    model: String,
+    /// Re-enable the metrics hidden at this release: only the previous minor version is
+    /// accepted.
+    #[arg(long, value_name = "VERSION")]
+    show_hidden_metrics_for_version: Option<String>,
+    /// Seed of every random choice of the simulation.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Cap on the running batch.
+    #[arg(long, default_value_t = 16)]
+    max_num_seqs: usize,
+    /// Token budget of one engine step.
+    #[arg(long, default_value_t = 512)]
+    max_num_batched_tokens: usize,
+    /// KV-cache blocks.
+    #[arg(long, default_value_t = 1024)]
+    num_gpu_blocks: usize,
+    /// Tokens per KV-cache block.
+    #[arg(long, default_value_t = 16)]
+    block_size: usize,
+    /// Draft tokens per speculative-decoding step (0 disables speculation).
+    #[arg(long, default_value_t = 3)]
+    num_speculative_tokens: usize,
+    /// Fraction of requests whose prompt KV comes over a simulated NIXL transfer.
+    #[arg(long, default_value_t = 0.25)]
+    kv_transfer_rate: f64,
+    /// Fraction of NIXL transfers that fail.
+    #[arg(long, default_value_t = 0.1)]
+    kv_transfer_failure_rate: f64,
+    /// Context length: prompt plus max_tokens.
+    #[arg(long, default_value_t = 4096)]
+    max_model_len: usize,
+    /// Multiplies every simulated duration (0.5 runs twice as fast).
+    #[arg(long, default_value_t = 1.0)]
+    time_scale: f64,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    for (name, p) in [
+        ("--kv-transfer-rate", args.kv_transfer_rate),
+        ("--kv-transfer-failure-rate", args.kv_transfer_failure_rate),
+    ] {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(format!("{name} must be between 0 and 1, got {p}").into());
+        }
+    }
+    if !(args.time_scale >= 0.0 && args.time_scale.is_finite()) {
+        return Err(format!(
+            "--time-scale must be a finite number >= 0, got {}",
+            args.time_scale
+        )
+        .into());
+    }
+    if args.block_size == 0 || args.max_num_seqs == 0 {
+        return Err("--block-size and --max-num-seqs must be at least 1".into());
+    }
+    if args.max_num_batched_tokens <= args.num_speculative_tokens {
+        return Err(format!(
+            "--max-num-batched-tokens ({}) must be above --num-speculative-tokens ({}): a \
+             decode step verifies the draft plus one token",
+            args.max_num_batched_tokens, args.num_speculative_tokens
+        )
+        .into());
+    }
+    let registry = Arc::new(Registry::new());
+    // Fails, naming the valid value, when the show-hidden value is not the one valid at
+    // the simulated release.
+    let metrics = metrics::build(args.show_hidden_metrics_for_version.as_deref(), &registry)?;
+    let observer = Box::new(MetricsObserver::new(
+        &metrics,
+        &args.model,
+        "0",
+        args.num_speculative_tokens,
+    ));
+    let config = Config {
+        seed: args.seed,
+        max_num_seqs: args.max_num_seqs,
+        max_num_batched_tokens: args.max_num_batched_tokens,
+        num_gpu_blocks: args.num_gpu_blocks,
+        block_size: args.block_size,
+        num_speculative_tokens: args.num_speculative_tokens,
+        spec_acceptance: 0.8,
+        kv_transfer_rate: args.kv_transfer_rate,
+        kv_transfer_failure_rate: args.kv_transfer_failure_rate,
+        time_scale: args.time_scale,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let (engine, engine_thread) = sim::spawn(config, observer);
+    let state = Arc::new(AppState::new(
+        engine,
+        args.model.clone(),
+        args.max_model_len,
+    ));
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+            .await
+            .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
+        let addr: SocketAddr = listener.local_addr()?;
+        println!("engine: serving {} on http://{addr}", args.model);
+        let mut sigterm = signal(SignalKind::terminate())?;
+        let mut sigint = signal(SignalKind::interrupt())?;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let shutdown = {
+            let mut stop_rx = stop_rx.clone();
+            async move {
+                let _ = stop_rx.wait_for(|&stop| stop).await;
+            }
+        };
+        let server = axum::serve(listener, app(state, Arc::clone(&registry)))
+            .with_graceful_shutdown(shutdown);
+        let mut server = std::pin::pin!(server.into_future());
+        let name = tokio::select! {
+            result = &mut server => return result.map_err(Into::into),
+            _ = sigterm.recv() => "SIGTERM",
+            _ = sigint.recv() => "SIGINT",
+        };
+        eprintln!("engine: {name} received, finishing in-flight requests");
+        let _ = stop_tx.send(true);
+        // Requests in flight get a grace period, then the process stops anyway.
+        match tokio::time::timeout(Duration::from_secs(10), &mut server).await {
+            Ok(result) => result?,
+            Err(_) => eprintln!("engine: grace period over, stopping"),
+        }
+        Ok::<(), Box<dyn std::error::Error>>(())
+    })?;
+    // The server (and with it every engine handle) is gone: the engine thread drains and
+    // stops.
+    drop(runtime);
+    engine_thread
+        .join()
+        .map_err(|_| "the engine thread panicked")?;
+    eprintln!("engine: stopped");
+    Ok(())
+}

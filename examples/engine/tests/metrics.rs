@@ -1,0 +1,102 @@
+//! Every metric of the catalogue is driven by the simulation: run the engine core with the
+//! metrics observer (hidden metrics shown) under a load that fills its queue, its KV cache
+//! and its transfers, and check every family the registry holds, whatever the catalogue
+//! lists: gauges while the engine is busy, counters and histograms at the end.
+
+use std::collections::BTreeMap;
+
+use metrics_schema_engine::metrics::{self, MetricsObserver, vllm};
+use metrics_schema_engine::sim::{self, Config, Request, SeqEvent};
+use metrics_schema_runtime::{MetricType, Registry, Sample};
+
+/// Per exposed family: its type and whether some series holds something.
+fn nonzero(registry: &Registry) -> BTreeMap<&'static str, (MetricType, bool)> {
+    registry
+        .collectors()
+        .iter()
+        .map(|c| {
+            let snap = c.snapshot();
+            assert!(snap.exposed, "{} is not exposed", snap.desc.name);
+            let moved = snap.series.iter().any(|s| match s.sample {
+                Sample::Counter { int, float } => int > 0 || float > 0.0,
+                Sample::Gauge(v) => v > 0.0,
+                Sample::Histogram { count, .. } => count > 0,
+                Sample::Info(set) => set,
+            });
+            (snap.desc.name, (snap.desc.metric_type, moved))
+        })
+        .collect()
+}
+
+#[test]
+fn every_metric_of_the_catalogue_is_driven_by_events() {
+    let registry = Registry::new();
+    let metrics = metrics::build(vllm::SHOW_HIDDEN_VALUE, &registry).unwrap();
+    let config = Config {
+        num_gpu_blocks: 24,
+        max_num_seqs: 4,
+        kv_transfer_rate: 0.5,
+        kv_transfer_failure_rate: 0.3,
+        time_scale: 0.2,
+        ..Config::default()
+    };
+    let observer = MetricsObserver::new(&metrics, "llama", "0", config.num_speculative_tokens);
+    let (handle, thread) = sim::spawn(config, Box::new(observer));
+    let receivers: Vec<_> = (0..16u32)
+        .map(|i| {
+            handle
+                .submit(Request {
+                    // A shared prefix of two blocks, then the request's own tokens.
+                    prompt: (0..32).chain((0..40).map(|t| 1000 * (i + 1) + t)).collect(),
+                    n: 1 + i % 2,
+                    max_tokens: 120,
+                })
+                .unwrap()
+        })
+        .collect();
+    drop(handle);
+
+    // Busy: the first request has produced tokens twice (so the state after its first
+    // step is recorded), others wait.
+    let mut receivers = receivers;
+    let mut batches = 0;
+    while batches < 2 {
+        match receivers[0].blocking_recv() {
+            Some(SeqEvent::Tokens { .. }) => batches += 1,
+            other => panic!("request 0 ended early: {other:?}"),
+        }
+    }
+    let busy = nonzero(&registry);
+    let gauges: Vec<_> = busy
+        .iter()
+        .filter(|(_, (t, _))| *t == MetricType::Gauge)
+        .collect();
+    assert_eq!(gauges.len(), 4, "{gauges:?}");
+    for (name, (_, moved)) in gauges {
+        assert!(moved, "{name} is 0 while the engine is busy");
+    }
+
+    for mut rx in receivers {
+        while rx.blocking_recv().is_some() {}
+    }
+    thread.join().unwrap();
+    let done = nonzero(&registry);
+    assert_eq!(
+        done.len(),
+        27,
+        "every metric of the catalogue at 0.11.2, hidden ones shown"
+    );
+    for (name, (kind, moved)) in &done {
+        if *kind != MetricType::Gauge {
+            assert!(moved, "{name} never moved");
+        }
+    }
+    // Idle again: the gauges say so.
+    for gauge in [
+        "vllm:num_requests_running",
+        "vllm:num_requests_waiting",
+        "vllm:kv_cache_usage_perc",
+    ] {
+        assert_eq!(done[gauge], (MetricType::Gauge, false), "{gauge}");
+    }
+}

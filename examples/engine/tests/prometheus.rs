@@ -1,0 +1,408 @@
+//! End to end: three engine instances scraped every second by a real Prometheus server
+//! while the load generator drives them; the numbers Prometheus stores must add up to what
+//! the load generator sent and received.
+//!
+//! Needs `prometheus` on `PATH` (Debian's `prometheus` package): skipped with a message
+//! when absent, a failure when the environment variable `CI` is set.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use metrics_schema_tests::tool;
+use serde_json::Value;
+use support::{Engine, idle_metrics, request, start, try_start};
+
+/// A child process killed when dropped.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn encode(expr: &str) -> String {
+    expr.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `GET path` on the Prometheus API; the `data` of a successful answer, or `None` while
+/// the server is not answering yet.
+fn api(prometheus: SocketAddr, path: &str) -> Option<Value> {
+    std::net::TcpStream::connect(prometheus).ok()?;
+    let response = request(prometheus, "GET", path, "", b"");
+    if response.status != 200 {
+        return None;
+    }
+    let json = response.json();
+    (json["status"] == "success").then(|| json["data"].clone())
+}
+
+/// An instant query: `(labels, value)` per series.
+fn query(prometheus: SocketAddr, expr: &str) -> Vec<(BTreeMap<String, String>, f64)> {
+    let data = api(prometheus, &format!("/api/v1/query?query={}", encode(expr)))
+        .unwrap_or_else(|| panic!("query {expr} failed"));
+    data["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let labels = r["metric"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect();
+            let value = match r["value"][1].as_str().unwrap() {
+                "+Inf" => f64::INFINITY,
+                "-Inf" => f64::NEG_INFINITY,
+                v => v.parse().unwrap(),
+            };
+            (labels, value)
+        })
+        .collect()
+}
+
+/// The single value of `expr` (a sum), 0 when there is no series.
+fn scalar(prometheus: SocketAddr, expr: &str) -> f64 {
+    let result = query(prometheus, expr);
+    assert!(result.len() <= 1, "{expr}: {result:?}");
+    result.first().map_or(0.0, |(_, v)| *v)
+}
+
+/// Polls until `check` holds (bounded), for values Prometheus stores at its next scrapes.
+fn eventually(what: &str, timeout: Duration, mut check: impl FnMut() -> Result<(), String>) {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match check() {
+            Ok(()) => return,
+            Err(e) if Instant::now() > deadline => panic!("{what}: {e}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(200)),
+        }
+    }
+}
+
+#[test]
+fn prometheus_scrapes_three_engines_and_the_numbers_add_up() {
+    let Some(prometheus) = tool("prometheus", "apt-get install prometheus") else {
+        return;
+    };
+    let started = Instant::now();
+
+    // An invalid show-hidden value: refused at start, naming the valid one.
+    let Err((status, stderr)) = try_start(&["--show-hidden-metrics-for-version", "0.11"]) else {
+        panic!("an engine started with --show-hidden-metrics-for-version 0.11");
+    };
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("\"0.10\"") && stderr.contains("0.11"),
+        "the refusal does not name the valid value: {stderr}"
+    );
+
+    let fast = ["--time-scale", "0.25"];
+    let engines: Vec<Engine> = vec![
+        start(&[&fast[..], &["--seed", "1"]].concat()),
+        start(&[&fast[..], &["--seed", "2"]].concat()),
+        // Hidden metrics re-enabled; a small KV cache (preemptions) and flaky transfers,
+        // so that every metric of the catalogue moves on this instance.
+        start(
+            &[
+                &fast[..],
+                &[
+                    "--seed",
+                    "3",
+                    "--show-hidden-metrics-for-version",
+                    "0.10",
+                    "--num-gpu-blocks",
+                    "24",
+                    "--kv-transfer-rate",
+                    "0.5",
+                    "--kv-transfer-failure-rate",
+                    "0.3",
+                ],
+            ]
+            .concat(),
+        ),
+    ];
+    let instances: Vec<String> = engines.iter().map(|e| e.addr.to_string()).collect();
+
+    let dir = std::env::temp_dir().join(format!("engine-prometheus-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: engine\n    \
+             static_configs:\n      - targets: [{}]\n",
+            instances
+                .iter()
+                .map(|i| format!("'{i}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+    .unwrap();
+    let web: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let _prometheus = Process(
+        Command::new(&prometheus)
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
+            .arg(format!("--web.listen-address={web}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+
+    // All three targets up before the load starts.
+    eventually("targets up", Duration::from_secs(30), || {
+        let Some(_) = api(web, "/api/v1/status/buildinfo") else {
+            return Err("Prometheus is not answering".into());
+        };
+        let up = query(web, "up");
+        if up.len() == 3 && up.iter().all(|(_, v)| *v == 1.0) {
+            Ok(())
+        } else {
+            Err(format!("up = {up:?}"))
+        }
+    });
+
+    // Load: 90 requests, round-robin over the three engines.
+    let mut loadgen = Command::new(env!("CARGO_BIN_EXE_loadgen"));
+    for i in &instances {
+        loadgen.args(["--target", i]);
+    }
+    let out = loadgen
+        .args([
+            "--requests",
+            "90",
+            "--concurrency",
+            "12",
+            "--seed",
+            "7",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "loadgen failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let total = &report["total"];
+    let requests = total["requests"].as_f64().unwrap();
+    assert_eq!(requests, 90.0);
+    assert_eq!(total["completed"], 90);
+    assert_eq!(total["failed"], 0);
+    let choices = total["choices"].as_f64().unwrap();
+    assert_eq!(choices, 90.0, "n = 1: one choice per request");
+
+    // The engines are idle; Prometheus catches up within a scrape or two.
+    let finals: Vec<_> = engines.iter().map(|e| idle_metrics(e.addr)).collect();
+    eventually(
+        "sum(vllm:request_success_total)",
+        Duration::from_secs(10),
+        || {
+            let got = scalar(web, "sum(vllm:request_success_total)");
+            (got == choices)
+                .then_some(())
+                .ok_or(format!("{got}, expected {choices}"))
+        },
+    );
+
+    // Requests, tokens and histogram counts, summed over the instances.
+    let expect = |expr: &str, want: f64| {
+        let got = scalar(web, expr);
+        assert_eq!(got, want, "{expr}");
+    };
+    expect("sum(vllm:request_success_total)", choices);
+    expect(
+        "sum(vllm:prompt_tokens_total)",
+        total["prompt_tokens"].as_f64().unwrap(),
+    );
+    expect(
+        "sum(vllm:generation_tokens_total)",
+        total["generated_tokens"].as_f64().unwrap(),
+    );
+    for histogram in [
+        "vllm:e2e_request_latency_seconds",
+        "vllm:time_to_first_token_seconds",
+        "vllm:request_queue_time_seconds",
+        "vllm:request_prefill_time_seconds",
+        "vllm:request_decode_time_seconds",
+    ] {
+        expect(&format!("sum({histogram}_count)"), choices);
+        // +Inf bucket equals _count.
+        expect(&format!("sum({histogram}_bucket{{le=\"+Inf\"}})"), choices);
+    }
+    expect("sum(vllm:request_params_n_count)", requests);
+    // Finish reasons as the clients saw them.
+    for (reason, count) in total["finish_reasons"].as_object().unwrap() {
+        expect(
+            &format!("sum(vllm:request_success_total{{finished_reason=\"{reason}\"}})"),
+            count.as_f64().unwrap(),
+        );
+    }
+    // Per instance, as the load generator counted.
+    for instance in &instances {
+        let counts = &report["targets"][instance];
+        expect(
+            &format!("sum(vllm:request_success_total{{instance=\"{instance}\"}})"),
+            counts["choices"].as_f64().unwrap(),
+        );
+        expect(
+            &format!("sum(vllm:generation_tokens_total{{instance=\"{instance}\"}})"),
+            counts["generated_tokens"].as_f64().unwrap(),
+        );
+    }
+    // Latency quantiles are finite, over the raw buckets and over a rate.
+    for expr in [
+        "histogram_quantile(0.9, sum by (le) (vllm:time_to_first_token_seconds_bucket))",
+        "histogram_quantile(0.5, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket[1m])))",
+        "histogram_quantile(0.99, sum by (le) (vllm:inter_token_latency_seconds_bucket))",
+    ] {
+        let q = scalar(web, expr);
+        assert!(q.is_finite() && q > 0.0, "{expr} = {q}");
+    }
+
+    // Hidden metrics: only on the instance started with the valid show-hidden value.
+    let hidden_on: Vec<String> = query(web, "vllm:gpu_cache_usage_perc")
+        .into_iter()
+        .map(|(labels, _)| labels["instance"].clone())
+        .collect();
+    assert_eq!(hidden_on, [instances[2].clone()]);
+    assert!(
+        query(
+            web,
+            &format!(
+                "vllm:gpu_prefix_cache_queries_total{{instance=\"{}\"}}",
+                instances[0]
+            )
+        )
+        .is_empty()
+    );
+    // ... where they carry the same values as their replacements.
+    expect(
+        &format!(
+            "sum(vllm:gpu_prefix_cache_hits_total{{instance=\"{}\"}})",
+            instances[2]
+        ),
+        scalar(
+            web,
+            &format!(
+                "sum(vllm:prefix_cache_hits_total{{instance=\"{}\"}})",
+                instances[2]
+            ),
+        ),
+    );
+    // A deprecated metric is scraped with its notice.
+    let metadata = api(
+        web,
+        "/api/v1/metadata?metric=vllm:time_per_output_token_seconds",
+    )
+    .unwrap();
+    let help = metadata["vllm:time_per_output_token_seconds"][0]["help"]
+        .as_str()
+        .unwrap_or("");
+    assert!(help.contains("DEPRECATED"), "{metadata}");
+
+    // Every metric of the catalogue moved on the third instance: each counter and histogram
+    // has a non-zero total in Prometheus, each gauge a series.
+    let third = &instances[2];
+    for counter in [
+        "request_success",
+        "prompt_tokens",
+        "generation_tokens",
+        "num_preemptions",
+        "prefix_cache_hits",
+        "prefix_cache_queries",
+        "gpu_prefix_cache_hits",
+        "gpu_prefix_cache_queries",
+        "spec_decode_num_drafts",
+        "spec_decode_num_draft_tokens",
+        "spec_decode_num_accepted_tokens",
+        "spec_decode_num_accepted_tokens_per_pos",
+        "nixl_num_failed_transfers",
+    ] {
+        let v = scalar(
+            web,
+            &format!("sum(vllm:{counter}_total{{instance=\"{third}\"}})"),
+        );
+        assert!(v > 0.0, "vllm:{counter}_total is {v} on {third}");
+    }
+    for histogram in [
+        "request_params_n",
+        "e2e_request_latency_seconds",
+        "time_to_first_token_seconds",
+        "inter_token_latency_seconds",
+        "request_prefill_time_seconds",
+        "request_decode_time_seconds",
+        "time_per_output_token_seconds",
+        "request_queue_time_seconds",
+        "iteration_tokens_total",
+        "nixl_xfer_time_seconds",
+    ] {
+        let v = scalar(
+            web,
+            &format!("sum(vllm:{histogram}_count{{instance=\"{third}\"}})"),
+        );
+        assert!(v > 0.0, "vllm:{histogram}_count is {v} on {third}");
+    }
+    for gauge in [
+        "num_requests_running",
+        "num_requests_waiting",
+        "kv_cache_usage_perc",
+        "gpu_cache_usage_perc",
+    ] {
+        assert_eq!(
+            query(web, &format!("vllm:{gauge}{{instance=\"{third}\"}}")).len(),
+            1,
+            "{gauge}"
+        );
+    }
+    // What Prometheus stores is what the engines expose.
+    for (instance, samples) in instances.iter().zip(&finals) {
+        let exposed: f64 = support::sum(samples, "vllm:generation_tokens_total");
+        expect(
+            &format!("sum(vllm:generation_tokens_total{{instance=\"{instance}\"}})"),
+            exposed,
+        );
+    }
+
+    // Every target healthy, no scrape error.
+    let targets = api(web, "/api/v1/targets").unwrap();
+    let active = targets["activeTargets"].as_array().unwrap();
+    assert_eq!(active.len(), 3);
+    for t in active {
+        assert_eq!(t["health"], "up", "{t}");
+        assert_eq!(t["lastError"], "", "{t}");
+    }
+    expect("sum(up)", 3.0);
+
+    drop(engines);
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("end to end in {:.1} s", started.elapsed().as_secs_f64());
+}
