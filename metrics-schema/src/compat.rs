@@ -491,9 +491,46 @@ fn lifecycle_changed(sink: &mut Sink<'_>, o: &Metric, n: &Metric) {
         Some(_) => {}
     }
     // Same deprecation: the hiding and removal dates may only move later.
-    if let (Some(before), Some(after)) = (&o.schedule.hidden, &n.schedule.hidden)
-        && after < before
-    {
+    let earlier = |before: &Option<Version>, after: &Option<Version>| match (before, after) {
+        (Some(b), Some(a)) if a < b => Some((b.clone(), a.clone())),
+        _ => None,
+    };
+    let hidden = earlier(&o.schedule.hidden, &n.schedule.hidden);
+    let removed = earlier(&o.schedule.removed, &n.schedule.removed);
+    if o.lifecycle == n.lifecycle {
+        // The dates are written as before: the policy window shrank under the metric.
+        if hidden.is_none() && removed.is_none() {
+            return;
+        }
+        let mut moved = Vec::new();
+        let mut keep = Vec::new();
+        if let Some((before, after)) = &hidden {
+            moved.push(format!("hidden from {after} instead of {before}"));
+            keep.push(format!("hidden = \"{}\"", before.minor_line_or_full()));
+        }
+        if let Some((before, after)) = &removed {
+            moved.push(format!("removed in {after} instead of {before}"));
+            keep.push(format!("removed = \"{}\"", before.minor_line_or_full()));
+        }
+        let rule = &r::removed_without_deprecation::RULE;
+        let d = Diagnostic::new(
+            rule,
+            n.keys.value("deprecated").unwrap_or(n.header),
+            format!(
+                "`{}` is now {}, before its policy dates: the deprecation policy changed",
+                n.full_name,
+                moved.join(" and ")
+            ),
+        )
+        .label("dates derived from a shorter window")
+        .help(format!(
+            "write `{}` to keep the dates the previous release announced",
+            keep.join("` and `")
+        ));
+        sink.report(rule, o, n, d);
+        return;
+    }
+    if let Some((before, after)) = hidden {
         let d = Diagnostic::new(
             rewritten,
             n.keys.value("hidden").unwrap_or(n.header),
@@ -506,42 +543,21 @@ fn lifecycle_changed(sink: &mut Sink<'_>, o: &Metric, n: &Metric) {
         .help(format!("hide it no earlier than {before}"));
         sink.report(rewritten, o, n, d);
     }
-    if let (Some(before), Some(after)) = (&o.schedule.removed, &n.schedule.removed)
-        && after < before
-    {
-        if o.lifecycle.removed != n.lifecycle.removed {
-            let d = Diagnostic::new(
-                rewritten,
-                n.keys.value("removed").unwrap_or(n.header),
-                format!(
-                    "the removal of `{}` moved earlier, from {before} to {after}",
-                    n.full_name
-                ),
-            )
-            .label(format!("was removed in {before}"))
-            .help(format!(
-                "keep `removed = \"{}\"`: a removal may be postponed, never advanced",
-                before.minor_line_or_full()
-            ));
-            sink.report(rewritten, o, n, d);
-        } else {
-            // The dates are written as before: the policy window shrank under the metric.
-            let rule = &r::removed_without_deprecation::RULE;
-            let d = Diagnostic::new(
-                rule,
-                n.keys.value("deprecated").unwrap_or(n.header),
-                format!(
-                    "`{}` is now removed in {after}, before its policy date {before}: the deprecation policy changed",
-                    n.full_name
-                ),
-            )
-            .label(format!("removed in {before} under the previous policy"))
-            .help(format!(
-                "write `removed = \"{}\"` to keep the date the previous release announced",
-                before.minor_line_or_full()
-            ));
-            sink.report(rule, o, n, d);
-        }
+    if let Some((before, after)) = removed {
+        let d = Diagnostic::new(
+            rewritten,
+            n.keys.value("removed").unwrap_or(n.header),
+            format!(
+                "the removal of `{}` moved earlier, from {before} to {after}",
+                n.full_name
+            ),
+        )
+        .label(format!("was removed in {before}"))
+        .help(format!(
+            "keep `removed = \"{}\"`: a removal may be postponed, never advanced",
+            before.minor_line_or_full()
+        ));
+        sink.report(rewritten, o, n, d);
     }
 }
 
