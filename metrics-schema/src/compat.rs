@@ -31,7 +31,7 @@
 //! assert!(found.has_errors());
 //! ```
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -183,15 +183,34 @@ impl Sink<'_> {
     }
 }
 
+/// Above this many (deleted, added) pairs, deleted metrics get no rename suggestion.
+const MAX_RENAME_PAIRS: usize = 1_000_000;
+
 fn compare_catalogues(old: &Catalogue, new: &Catalogue, at: Option<&Version>) -> Compatibility {
     let by_full: HashMap<&str, &Metric> = new
         .complete_metrics()
         .map(|m| (m.full_name.as_str(), m))
         .collect();
-    let old_names: BTreeSet<&str> = old
+    let old_names: HashSet<&str> = old
         .complete_metrics()
         .map(|m| m.full_name.as_str())
         .collect();
+    // Candidates for "did you rename it": new metrics the baseline did not have. Only
+    // offered while the comparison stays cheap (a renamed namespace deletes everything).
+    let added: Vec<&str> = new
+        .complete_metrics()
+        .filter(|m| !old_names.contains(m.full_name.as_str()))
+        .map(|m| m.name.as_str())
+        .collect();
+    let deleted_count = old_names
+        .iter()
+        .filter(|n| !by_full.contains_key(*n))
+        .count();
+    let candidates: &[&str] = if added.len().saturating_mul(deleted_count) <= MAX_RENAME_PAIRS {
+        &added
+    } else {
+        &[]
+    };
     let mut sink = Sink {
         new_cat: new,
         found: Compatibility::default(),
@@ -199,12 +218,7 @@ fn compare_catalogues(old: &Catalogue, new: &Catalogue, at: Option<&Version>) ->
     for o in old.complete_metrics() {
         match by_full.get(o.full_name.as_str()) {
             None => {
-                // Candidates for "did you rename it": new metrics the baseline did not have.
-                let added = new
-                    .complete_metrics()
-                    .filter(|m| !old_names.contains(m.full_name.as_str()))
-                    .map(|m| m.name.as_str());
-                if let Some(d) = deleted(o, new, at, added) {
+                if let Some(d) = deleted(o, new, at, candidates.iter().copied()) {
                     sink.found.baseline.push(d);
                 }
             }

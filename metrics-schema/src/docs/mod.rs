@@ -27,6 +27,7 @@ mod html;
 mod json;
 mod markdown;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::catalogue::{Buckets, Catalogue, LabelKind, Metric};
@@ -89,6 +90,7 @@ pub struct Reference<'a> {
     /// [`UNGROUPED`]), each listing the indices in [`Reference::entries`] of its active,
     /// deprecated and hidden metrics.
     pub groups: Vec<Group>,
+    by_name: HashMap<String, usize>,
 }
 
 /// One metric of the reference.
@@ -129,6 +131,7 @@ impl<'a> Reference<'a> {
             })
             .collect();
         let mut groups: Vec<Group> = Vec::new();
+        let mut group_index: HashMap<&str, usize> = HashMap::new();
         let mut ungrouped = Vec::new();
         for (i, e) in entries.iter().enumerate() {
             if e.status == Status::Removed {
@@ -136,13 +139,16 @@ impl<'a> Reference<'a> {
             }
             match &e.metric.group {
                 None => ungrouped.push(i),
-                Some(name) => match groups.iter_mut().find(|g| &g.name == name) {
-                    Some(g) => g.entries.push(i),
-                    None => groups.push(Group {
-                        name: name.clone(),
-                        anchor: anchor(name),
-                        entries: vec![i],
-                    }),
+                Some(name) => match group_index.get(name.as_str()) {
+                    Some(&g) => groups[g].entries.push(i),
+                    None => {
+                        group_index.insert(name, groups.len());
+                        groups.push(Group {
+                            name: name.clone(),
+                            anchor: anchor(name),
+                            entries: vec![i],
+                        });
+                    }
                 },
             }
         }
@@ -153,12 +159,18 @@ impl<'a> Reference<'a> {
                 entries: ungrouped,
             });
         }
+        let by_name = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.metric.full_name.clone(), i))
+            .collect();
         Reference {
             catalogue,
             version: version.clone(),
             show_hidden: catalogue.show_hidden_value(version),
             entries,
             groups,
+            by_name,
         }
     }
 
@@ -189,9 +201,7 @@ impl<'a> Reference<'a> {
 
     /// The entry of the metric whose full name is `full_name`.
     pub fn entry(&self, full_name: &str) -> Option<&Entry<'a>> {
-        self.entries
-            .iter()
-            .find(|e| e.metric.full_name == full_name)
+        self.by_name.get(full_name).map(|&i| &self.entries[i])
     }
 
     /// One line: `27 metrics: 22 active, 1 deprecated, 3 hidden, 1 removed`.
