@@ -61,6 +61,8 @@ dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .93rem; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bottom: 1px solid var(--line); }
 th { background: var(--card); }
+td code { overflow-wrap: anywhere; }
+td:last-child { min-width: 14rem; }
 #no-match { font-style: italic; color: var(--muted); }
 footer { max-width: 72rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .85rem; }
 "#;
