@@ -1,12 +1,14 @@
 //! Linting a generated 10,000-metric catalogue: reading, every rule, and the model.
-//! Target: under 100 ms.
+//! Target: under 100 ms. Then what consumes the checked catalogue: the reference in each
+//! format, a changelog and the compatibility rules (linear in the number of metrics).
 
 use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use metrics_schema::docs::{self, Format};
 use metrics_schema::lifecycle::Version;
-use metrics_schema::{Options, check};
+use metrics_schema::{Options, check, compat, diff};
 
 /// A catalogue of `n` metrics in the shape of vLLM's: counters, gauges and histograms over
 /// shared labels and bucket sets, one in ten deprecated with a replacement.
@@ -83,6 +85,35 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("check 10,000 metrics", |b| {
         b.iter(|| check(black_box(&text), "bench.toml", &options))
+    });
+    group.finish();
+
+    // The consumers of a checked catalogue: reference, changelog, compatibility rules.
+    let checked = check(&text, "bench.toml", &options);
+    let cat = checked.catalogue.as_ref().unwrap();
+    let at = Version::new(0, 11, 0);
+    let mut group = c.benchmark_group("consumers");
+    group.sample_size(20);
+    for (name, format) in [
+        ("docs markdown, 10,000 metrics", Format::Markdown),
+        ("docs html, 10,000 metrics", Format::Html),
+        ("docs json, 10,000 metrics", Format::Json),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| docs::generate(black_box(cat), &at, format))
+        });
+    }
+    group.bench_function("diff 0.9 -> 0.11, 10,000 metrics", |b| {
+        b.iter(|| {
+            let log = diff::diff(
+                diff::Side::new(cat, "old", Some(Version::new(0, 9, 0))),
+                diff::Side::new(cat, "new", Some(at.clone())),
+            );
+            diff::markdown(&log)
+        })
+    });
+    group.bench_function("baseline check, 10,000 metrics", |b| {
+        b.iter(|| compat::compare(black_box(&checked), &checked))
     });
     group.finish();
 }

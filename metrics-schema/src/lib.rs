@@ -36,7 +36,10 @@
 pub mod catalogue;
 #[cfg(feature = "codegen")]
 pub mod codegen;
+pub mod compat;
 pub mod diagnostic;
+pub mod diff;
+pub mod docs;
 pub mod lifecycle;
 pub mod lint;
 pub mod render;
@@ -171,6 +174,16 @@ pub fn read_catalogue(path: &Path) -> Result<String, LoadError> {
         return Err(err(LoadErrorKind::Directory));
     }
     let bytes = std::fs::read(path).map_err(|e| err(LoadErrorKind::Io(e.to_string())))?;
+    catalogue_text(bytes, &shown)
+}
+
+/// A catalogue's bytes as text, refusing non-UTF-8 and empty content; `shown` names it in
+/// errors.
+pub(crate) fn catalogue_text(bytes: Vec<u8>, shown: &str) -> Result<String, LoadError> {
+    let err = |kind| LoadError {
+        path: shown.to_owned(),
+        kind,
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         err(LoadErrorKind::NotUtf8 { offset })

@@ -5,9 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use metrics_schema::docs::{self, Format};
 use metrics_schema::lifecycle::Version;
 use metrics_schema::render::{self, Color};
 use metrics_schema::{Options, check};
+use metrics_schema::{compat, diff};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -51,6 +53,24 @@ fn exercise(text: &str, version: Option<Version>) {
                 let _ = m.worst_case_series();
             }
             let _ = cat.check_show_hidden(&at, "0.10");
+            // Generated docs, changelogs and the compatibility rules.
+            for format in [Format::Markdown, Format::Html, Format::Json] {
+                let _ = docs::generate(cat, &at, format);
+            }
+            let json: serde_json::Value =
+                serde_json::from_str(&docs::generate(cat, &at, Format::Json)).unwrap();
+            assert_eq!(json["schema_version"], 1);
+            let log = diff::diff(
+                diff::Side::new(cat, "old", Some(Version::new(0, 1, 0))),
+                diff::Side::new(cat, "new", Some(at.clone())),
+            );
+            let _ = diff::markdown(&log);
+            let _ = diff::json(&log);
+            let same = compat::compare(&checked, &checked).expect("a valid catalogue compares");
+            assert!(
+                same.all().next().is_none(),
+                "a catalogue is compatible with itself"
+            );
         }
         None => assert!(checked.has_errors()),
     }

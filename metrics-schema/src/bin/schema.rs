@@ -1,4 +1,5 @@
-//! `schema`: lint a metrics catalogue, list and explain the rules, show lifecycle status.
+//! `schema`: lint a metrics catalogue, list and explain the rules, show lifecycle status,
+//! generate the metric reference and the release changelog.
 //!
 //! Exit codes: 0 clean (or warnings only), 1 errors (or warnings under `--deny warnings`),
 //! 2 usage or I/O errors. The work is done by the `metrics-schema` library; this binary
@@ -14,6 +15,8 @@ use metrics_schema::render::{self, Color};
 use metrics_schema::{
     Checked, DEFAULT_HIGH_CARDINALITY_THRESHOLD, Diagnostic, Options, lint, load,
 };
+
+mod commands;
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +52,10 @@ enum Command {
         /// The worst-case series count above which `high-cardinality` warns.
         #[arg(long, value_name = "N", default_value_t = DEFAULT_HIGH_CARDINALITY_THRESHOLD)]
         max_series: u64,
+        /// Also check compatibility with the previous release's catalogue: a path or
+        /// `git:REV:PATH` (e.g. `git:v0.10.0:metrics.toml`).
+        #[arg(long, value_name = "OLD")]
+        baseline: Option<String>,
     },
     /// List every rule with its severity and summary.
     Rules {
@@ -77,6 +84,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
         format: StatusFormat,
     },
+    /// Generate the metric reference at a version (Markdown, HTML or JSON).
+    Docs(commands::docs::DocsArgs),
+    /// The changelog between two catalogues: added, deprecated, hidden, removed and changed
+    /// metrics.
+    Diff(commands::diff::DiffArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,11 +140,22 @@ fn main() -> ExitCode {
             deny,
             color,
             max_series,
+            baseline,
         } => {
             let mut options = Options::default();
             options.version = version;
             options.high_cardinality_threshold = max_series;
-            lint_command(&paths, &options, format, !deny.is_empty(), color)
+            match baseline {
+                Some(old) => commands::diff::lint_with_baseline(
+                    &paths,
+                    &old,
+                    &options,
+                    format,
+                    !deny.is_empty(),
+                    color,
+                ),
+                None => lint_command(&paths, &options, format, !deny.is_empty(), color),
+            }
         }
         Command::Rules { format } => {
             match format {
@@ -160,6 +183,8 @@ fn main() -> ExitCode {
             show_hidden,
             format,
         } => status_command(&path, version, show_hidden.as_deref(), format),
+        Command::Docs(args) => commands::docs::run(args),
+        Command::Diff(args) => commands::diff::run(args),
     };
     ExitCode::from(code)
 }

@@ -15,18 +15,36 @@ pub(crate) static RULE: Rule = Rule {
 Changing bucket bounds breaks `histogram_quantile` over ranges that span the change and \
 any query selecting a specific `le`. It is sometimes necessary, so it is only a warning. \
 Compared with the previous release's catalogue (`--baseline`).",
-    bad: r#"# previous release: buckets = [0.1, 0.5, 1.0]
+    bad: r#"# previous release
 [[metric]]
 name = "request_latency_seconds"
 type = "histogram"
 help = "Request latency."
+stability = "stable"
+buckets = [0.1, 0.5, 1.0]
+
+# this release
+[[metric]]
+name = "request_latency_seconds"
+type = "histogram"
+help = "Request latency."
+stability = "stable"
 buckets = [0.1, 0.5, 1.0, 5.0]
 "#,
-    good: r#"# this release: bounds unchanged
+    good: r#"# previous release
 [[metric]]
 name = "request_latency_seconds"
 type = "histogram"
 help = "Request latency."
+stability = "stable"
+buckets = [0.1, 0.5, 1.0]
+
+# this release: bounds unchanged
+[[metric]]
+name = "request_latency_seconds"
+type = "histogram"
+help = "Request latency."
+stability = "stable"
 buckets = [0.1, 0.5, 1.0]
 "#,
     check: Check::Baseline,

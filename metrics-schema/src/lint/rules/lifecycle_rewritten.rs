@@ -17,19 +17,66 @@ them. Moving `deprecated`, `hidden` or `removed` of a released metric, or erasin
 rewrites history. A removal may be postponed only by adding an explicit later `removed` while \
 keeping `deprecated`. Compared with the previous release's catalogue (`--baseline`); a \
 warning for alpha metrics.",
-    bad: r#"# previous release: deprecated = "0.10"
+    bad: r#"# previous release
 [[metric]]
-name = "gpu_cache_usage_perc"
+name = "gpu_cache_usage"
 type = "gauge"
-help = "GPU KV-cache usage."
-deprecated = "0.11"
-"#,
-    good: r#"# this release: the date is kept
-[[metric]]
-name = "gpu_cache_usage_perc"
-type = "gauge"
-help = "GPU KV-cache usage."
+help = "GPU KV-cache usage, from 0 to 1."
+stability = "stable"
+replaced_by = "kv_cache_usage"
 deprecated = "0.10"
+
+[[metric]]
+name = "kv_cache_usage"
+type = "gauge"
+help = "KV-cache usage, from 0 to 1."
+stability = "stable"
+
+# this release: the deprecation moved
+[[metric]]
+name = "gpu_cache_usage"
+type = "gauge"
+help = "GPU KV-cache usage, from 0 to 1."
+stability = "stable"
+replaced_by = "kv_cache_usage"
+deprecated = "0.11"
+
+[[metric]]
+name = "kv_cache_usage"
+type = "gauge"
+help = "KV-cache usage, from 0 to 1."
+stability = "stable"
+"#,
+    good: r#"# previous release
+[[metric]]
+name = "gpu_cache_usage"
+type = "gauge"
+help = "GPU KV-cache usage, from 0 to 1."
+stability = "stable"
+replaced_by = "kv_cache_usage"
+deprecated = "0.10"
+
+[[metric]]
+name = "kv_cache_usage"
+type = "gauge"
+help = "KV-cache usage, from 0 to 1."
+stability = "stable"
+
+# this release: the date is kept, the removal postponed
+[[metric]]
+name = "gpu_cache_usage"
+type = "gauge"
+help = "GPU KV-cache usage, from 0 to 1."
+stability = "stable"
+replaced_by = "kv_cache_usage"
+deprecated = "0.10"
+removed = "0.13"
+
+[[metric]]
+name = "kv_cache_usage"
+type = "gauge"
+help = "KV-cache usage, from 0 to 1."
+stability = "stable"
 "#,
     check: Check::Baseline,
 };

@@ -15,23 +15,44 @@ pub(crate) static RULE: Rule = Rule {
 Dashboards and alerts break silently when a series disappears. A metric leaves through the \
 lifecycle: `deprecated` in one release, hidden and then removed as the policy says, and it \
 stays in the catalogue as history so that docs list its replacement and its name cannot be \
-reused. Deleting its `[[metric]]` table, or removing it earlier than the policy allows, is a \
-breaking change. Compared with the previous release's catalogue (`--baseline`).",
+reused. Deleting its `[[metric]]` table, or removing it earlier than the previous release's \
+policy said (by shrinking the `[policy]` window), is a breaking change. Compared with the \
+previous release's catalogue (`--baseline`); a warning for alpha metrics.",
     bad: r#"# previous release
 [[metric]]
-name = "gpu_cache_usage_perc"
-type = "gauge"
-help = "GPU KV-cache usage."
+name = "gpu_prefix_cache_hits"
+type = "counter"
+help = "GPU prefix cache hits, in cached tokens."
+stability = "stable"
 
-# this release: the table was deleted
-"#,
-    good: r#"# this release: the metric is kept as history
+# this release: renamed, the old table deleted
 [[metric]]
-name = "gpu_cache_usage_perc"
-type = "gauge"
-help = "GPU KV-cache usage."
+name = "prefix_cache_hits"
+type = "counter"
+help = "Prefix cache hits, in cached tokens."
+stability = "stable"
+"#,
+    good: r#"# previous release
+[[metric]]
+name = "gpu_prefix_cache_hits"
+type = "counter"
+help = "GPU prefix cache hits, in cached tokens."
+stability = "stable"
+
+# this release: the old metric is deprecated and kept as history
+[[metric]]
+name = "gpu_prefix_cache_hits"
+type = "counter"
+help = "GPU prefix cache hits, in cached tokens."
+stability = "stable"
 deprecated = "0.10"
-replaced_by = "kv_cache_usage_perc"
+replaced_by = "prefix_cache_hits"
+
+[[metric]]
+name = "prefix_cache_hits"
+type = "counter"
+help = "Prefix cache hits, in cached tokens."
+stability = "stable"
 "#,
     check: Check::Baseline,
 };

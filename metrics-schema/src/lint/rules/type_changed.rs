@@ -15,17 +15,41 @@ pub(crate) static RULE: Rule = Rule {
 Changing a metric's type changes its exposed series (`_total`, `_bucket`...) and the \
 queries that read them. Introduce a metric with a new name and deprecate the old one instead. \
 Compared with the previous release's catalogue (`--baseline`); a warning for alpha metrics.",
-    bad: r#"# previous release: type = "gauge"
-[[metric]]
-name = "num_preemptions"
-type = "counter"
-help = "Cumulative number of preemptions."
-"#,
-    good: r#"# this release: type unchanged
+    bad: r#"# previous release
 [[metric]]
 name = "num_preemptions"
 type = "gauge"
 help = "Cumulative number of preemptions."
+stability = "stable"
+
+# this release
+[[metric]]
+name = "num_preemptions"
+type = "counter"
+help = "Cumulative number of preemptions."
+stability = "stable"
+"#,
+    good: r#"# previous release
+[[metric]]
+name = "num_preemptions"
+type = "gauge"
+help = "Cumulative number of preemptions."
+stability = "stable"
+
+# this release: a counter under a new name, the gauge deprecated
+[[metric]]
+name = "num_preemptions"
+type = "gauge"
+help = "Cumulative number of preemptions."
+stability = "stable"
+deprecated = "0.11"
+replaced_by = "preemptions"
+
+[[metric]]
+name = "preemptions"
+type = "counter"
+help = "Number of preemptions."
+stability = "stable"
 "#,
     check: Check::Baseline,
 };

@@ -12,22 +12,44 @@ pub(crate) static RULE: Rule = Rule {
     kind: RuleKind::Compatibility,
     summary: "A metric's unit changed since the previous release.",
     explanation: "\
-A unit change silently rescales every graph and alert threshold built on the metric. \
-Introduce a metric with the new unit in its name and deprecate the old one. Compared with the \
-previous release's catalogue (`--baseline`); a warning for alpha metrics.",
-    bad: r#"# previous release: unit = "seconds"
-[[metric]]
-name = "request_latency"
-type = "histogram"
-help = "Request latency."
-unit = "milliseconds"
-buckets = "runtime"
-"#,
-    good: r#"# this release: unit unchanged
+The unit is metadata that tools read (OpenMetrics' `# UNIT` line) to label axes and \
+convert values, and alerts are written in it. Since it must also end the name, a released \
+metric's unit changes only by dropping or re-scoping the declaration: introduce a metric \
+named with the new unit and deprecate the old one instead. Declaring a unit on a metric that \
+had none is allowed. Compared with the previous release's catalogue (`--baseline`); a \
+warning for alpha metrics.",
+    bad: r#"# previous release
 [[metric]]
 name = "request_latency_seconds"
 type = "histogram"
 help = "Request latency."
+stability = "stable"
+unit = "seconds"
+buckets = "runtime"
+
+# this release: the unit is no longer declared
+[[metric]]
+name = "request_latency_seconds"
+type = "histogram"
+help = "Request latency."
+stability = "stable"
+buckets = "runtime"
+"#,
+    good: r#"# previous release
+[[metric]]
+name = "request_latency_seconds"
+type = "histogram"
+help = "Request latency."
+stability = "stable"
+unit = "seconds"
+buckets = "runtime"
+
+# this release: unit unchanged
+[[metric]]
+name = "request_latency_seconds"
+type = "histogram"
+help = "Request latency."
+stability = "stable"
 unit = "seconds"
 buckets = "runtime"
 "#,
