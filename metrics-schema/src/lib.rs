@@ -33,10 +33,13 @@
 
 #![deny(missing_docs)]
 
+pub mod alerts;
 pub mod catalogue;
 pub mod diagnostic;
 pub mod lifecycle;
 pub mod lint;
+pub mod promql;
+pub mod refs;
 pub mod render;
 pub mod source;
 mod suggest;
