@@ -105,9 +105,23 @@ fn write_map(out: &mut String, key: &str, entries: &[(&str, &str)]) {
     for (name, value) in entries {
         out.push_str(&format!(
             "          {}: {}\n",
-            quoted(name),
+            key_text(name),
             scalar(value, "          ")
         ));
+    }
+}
+
+/// A mapping key: plain when it is an identifier that no YAML reader takes for a boolean
+/// or null (`on`, `no`, `null`, ...), quoted otherwise.
+fn key_text(key: &str) -> String {
+    const SPECIAL: [&str; 10] = [
+        "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~",
+    ];
+    if crate::catalogue::is_valid_name(key) && !SPECIAL.contains(&key.to_ascii_lowercase().as_str())
+    {
+        key.to_owned()
+    } else {
+        quoted(key)
     }
 }
 

@@ -35,9 +35,11 @@
 
 pub mod alerts;
 pub mod catalogue;
+pub mod dashboard;
 pub mod diagnostic;
 pub mod lifecycle;
 pub mod lint;
+pub mod migrate;
 pub mod promql;
 pub mod refs;
 pub mod render;

@@ -4,6 +4,9 @@
 //! 2 usage or I/O errors. The work is done by the `metrics-schema` library; this binary
 //! parses arguments and prints.
 
+#[path = "schema/rules_cmd.rs"]
+mod rules_cmd;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,6 +80,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
         format: StatusFormat,
     },
+    #[command(flatten)]
+    Monitoring(rules_cmd::Command),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -160,6 +165,7 @@ fn main() -> ExitCode {
             show_hidden,
             format,
         } => status_command(&path, version, show_hidden.as_deref(), format),
+        Command::Monitoring(command) => command.run(),
     };
     ExitCode::from(code)
 }

@@ -64,7 +64,7 @@ pub enum Target<'a> {
 }
 
 /// Resolves referenced names against one catalogue.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Resolver<'a> {
     cat: &'a Catalogue,
     /// Sample name -> (metric index, length of the full name).
@@ -246,7 +246,13 @@ impl<'a> Resolver<'a> {
                         .as_ref()
                         .map(|r| format!(" in {r}"))
                         .unwrap_or_default();
-                    format!("was removed{removed}: at {at} no series has this name")
+                    let deprecated = metric
+                        .schedule
+                        .deprecated
+                        .as_ref()
+                        .map(|d| format!(" (deprecated in {d})"))
+                        .unwrap_or_default();
+                    format!("was removed{removed}{deprecated}: at {at} no series has this name")
                 };
                 Diagnostic::new(
                     &removed_metric_reference::RULE,
@@ -264,25 +270,25 @@ impl<'a> Resolver<'a> {
         let note = m
             .note
             .as_deref()
-            .map(|n| format!(" ({})", n.trim_end_matches('.')))
+            .map(|n| format!(" Note: {}", n.trim()))
             .unwrap_or_default();
         let Some(to) = self.replacement(m, Some(at)) else {
             return format!(
-                "`{}` has no replacement{note}: remove the reference",
+                "`{}` has no replacement: remove the reference.{note}",
                 m.full_name
             );
         };
         if is_rename(m, to) {
             let migrate = if to.status_at(at) == Status::Active {
-                "; `schema migrate` rewrites it"
+                " (`schema migrate` rewrites it)"
             } else {
                 ""
             };
-            format!("use `{}{suffix}` instead{note}{migrate}", to.full_name)
+            format!("use `{}{suffix}` instead{migrate}.{note}", to.full_name)
         } else {
             let samples = to.exposed_names().samples.join("`, `");
             format!(
-                "use {} `{}` instead (samples `{samples}`){note}; it is not a plain rename (type or labels differ), so adapt the expression",
+                "use {} `{}` instead (samples `{samples}`); it is not a plain rename (type or labels differ), so adapt the expression.{note}",
                 to.kind, to.full_name
             )
         }
