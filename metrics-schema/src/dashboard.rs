@@ -170,7 +170,9 @@ fn variable_queries(shown: &[&Metric], labels: &[String]) -> Vec<Value> {
                 "name": label,
                 "label": label,
                 "datasource": datasource(),
-                "query": {"query": query, "refId": "PrometheusVariableQueryEditor-VariableQuery", "qryType": 1},
+                // A classic query string: every Grafana version reads it (newer ones convert
+                // it to their query editor's form).
+                "query": query,
                 "definition": query,
                 "refresh": 2,
                 "includeAll": true,

@@ -49,14 +49,15 @@ fn structure_panels_targets_and_variables() {
         assert_eq!(var["multi"], true);
         assert_eq!(var["includeAll"], true);
         let name = str_of(var, "name");
+        let query = str_of(var, "query");
         assert!(
-            str_of(&var["query"], "query").starts_with("label_values(")
-                && str_of(&var["query"], "query").ends_with(&format!(", {name})")),
+            query.starts_with("label_values(") && query.ends_with(&format!(", {name})")),
             "{var}"
         );
+        assert_eq!(var["definition"], query);
     }
     // engine's values depend on the chosen model.
-    assert!(str_of(&vars[2]["query"], "query").contains(r#"{model_name=~"$model_name"}"#));
+    assert!(str_of(&vars[2], "query").contains(r#"{model_name=~"$model_name"}"#));
 
     // A row per group of the shown metrics, in catalogue order.
     let rows: Vec<&str> = panels(&board)
@@ -226,7 +227,10 @@ fn prometheus_parses_every_query() {
         }
     }
     for var in board["templating"]["list"].as_array().unwrap() {
-        if let Some(q) = var["query"]["query"].as_str() {
+        if let Some(q) = var["query"]
+            .as_str()
+            .filter(|q| q.starts_with("label_values("))
+        {
             let inner = q.strip_prefix("label_values(").unwrap();
             queries.push(inner[..inner.rfind(',').unwrap()].to_owned());
         }
