@@ -373,8 +373,12 @@ fn sample_suffix(suffix: &str) -> &'static str {
 
 /// Reports the diagnostics of `rule` about the expressions of the catalogue's own rules.
 pub(crate) fn report_catalogue(cx: &mut crate::lint::Context<'_>, rule: &crate::lint::Rule) {
-    let resolver = Resolver::new(cx.cat);
-    let found = resolver.check_all(cx.cat.complete_rules().map(|r| r.expr()), cx.version);
+    if cx.cat.alerts.is_empty() && cx.cat.records.is_empty() {
+        return;
+    }
+    let found = cx
+        .resolver()
+        .check_all(cx.cat.complete_rules().map(|r| r.expr()), cx.version);
     for d in found.into_iter().filter(|d| d.rule == rule.id) {
         cx.report(d);
     }

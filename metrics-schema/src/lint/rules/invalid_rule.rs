@@ -53,7 +53,9 @@ summary = "Requests pile up in the queue."
 };
 
 fn check(cx: &mut Context<'_>) {
-    let resolver = crate::refs::Resolver::new(cx.cat);
+    if cx.cat.alerts.is_empty() && cx.cat.records.is_empty() {
+        return;
+    }
     for rule in cx.cat.complete_rules() {
         let keys = rule.keys();
         let table = rule.table();
@@ -71,7 +73,7 @@ fn check(cx: &mut Context<'_>) {
                         .help("recorded series are named `level:metric:operations`, e.g. `job:requests:rate5m`"),
                     );
                 } else if let crate::refs::Target::Sample { metric, .. }
-                | crate::refs::Target::Family(metric) = resolver.resolve(&r.name)
+                | crate::refs::Target::Family(metric) = cx.resolver().resolve(&r.name)
                 {
                     let mut d = Diagnostic::new(
                         &RULE,
