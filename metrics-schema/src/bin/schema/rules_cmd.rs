@@ -12,13 +12,13 @@ use metrics_schema::refs::dashboard_file::DashboardFile;
 use metrics_schema::refs::rule_file::RuleFile;
 use metrics_schema::refs::{CheckedFile, Resolver, check_file};
 use metrics_schema::render::{self, Color};
-use metrics_schema::{Checked, Diagnostic, Options, load, read_catalogue};
+use metrics_schema::{Checked, Diagnostic, Options, load};
 
 use crate::{FAILED, OK, USAGE, parse_version, print};
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
-    /// Write the Prometheus rule file of the catalogue's [[alert]] and [[record]] rules.
+    /// Write the Prometheus rule file of the catalogue's `[[alert]]` and `[[record]]` rules.
     Alerts {
         /// Catalogue file.
         path: PathBuf,
@@ -37,7 +37,7 @@ pub(crate) enum Command {
         /// The version (default: the catalogue's `version` pin; one of them is required).
         #[arg(long, value_name = "V", value_parser = parse_version)]
         version: Option<Version>,
-        /// The dashboard's title (default: "<namespace> metrics").
+        /// The dashboard's title (default: "`<namespace>` metrics").
         #[arg(long)]
         title: Option<String>,
         /// Write the dashboard here instead of printing it.
@@ -204,11 +204,18 @@ fn emit(text: &str, output: Option<&Path>) -> u8 {
     }
 }
 
+/// Reads a rule file or dashboard; an unreadable file is a usage error.
 fn read(path: &Path) -> Result<String, u8> {
-    read_catalogue(path).map_err(|e| {
-        // The catalogue reader's checks (directory, UTF-8, empty) apply to any input file.
-        eprintln!("error: {}", e.to_string().replacen("catalogue", "file", 1));
+    let fail = |why: String| {
+        eprintln!("error: cannot read `{}`: {why}", path.display());
         USAGE
+    };
+    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "it is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
     })
 }
 
