@@ -423,7 +423,19 @@ const FIRES: &[Fires] = &[
         (6, 1),
         "[catalogue]\nversion = \"0.10.0\"\n[[metric]]\nname = \"q\"\ntype = \"gauge\"\nsince = \"0.10.1\"\nhelp = \"Q.\"\n",
     ),
-    // The alerting and recording rules extension.
+    // The alerting and recording rules extension: unknown keys and missing keys in the new
+    // tables, then the new rules.
+    fires(
+        "unknown-key",
+        (4, 1),
+        "[[alert]]\nname = \"A\"\nexpr = \"up == 0\"\nsumary = \"S.\"\nsummary = \"S.\"\n",
+    ),
+    fires(
+        "parse",
+        (2, 1),
+        "\n[[alert]]\nname = \"A\"\nexpr = \"up == 0\"\n",
+    ),
+    fires("parse", (1, 1), "record = 3\n"),
     fires(
         "invalid-promql",
         (7, 8),
