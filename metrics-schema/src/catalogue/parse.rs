@@ -664,37 +664,53 @@ impl Reader<'_> {
     }
 
     fn metrics(&mut self, entry: &Entry<'_, '_>, default_stability: Stability) -> Vec<Metric> {
+        self.table_array(entry, "metric")
+            .into_iter()
+            .map(|(header, table)| self.metric(header, table, default_stability))
+            .collect()
+    }
+
+    /// The tables of an array of tables (`[[metric]]`, `[[alert]]`, ...), each with its
+    /// header; anything else is reported.
+    fn table_array<'a, 'i>(
+        &mut self,
+        entry: &Entry<'a, 'i>,
+        what: &str,
+    ) -> Vec<(Span, &'a DeTable<'i>)> {
+        let help = format!(
+            "write each {what} under its own `[[{}]]` header",
+            entry.name
+        );
         let DeValue::Array(array) = entry.value.get_ref() else {
             self.push(
                 Diagnostic::new(
                     &parse_rule::RULE,
                     entry.key,
                     format!(
-                        "`metric` must be an array of tables, found {}",
+                        "`{}` must be an array of tables, found {}",
+                        entry.name,
                         entry.value.get_ref().type_str()
                     ),
                 )
-                .help("write each metric under its own `[[metric]]` header"),
+                .help(help),
             );
             return Vec::new();
         };
-        let mut metrics = Vec::with_capacity(array.len());
+        let mut tables = Vec::with_capacity(array.len());
         for item in array.iter() {
             match item.get_ref() {
-                DeValue::Table(table) => {
-                    metrics.push(self.metric(item.span().into(), table, default_stability));
-                }
+                DeValue::Table(table) => tables.push((item.span().into(), table)),
                 other => self.push(
                     Diagnostic::new(
                         &parse_rule::RULE,
                         item.span().into(),
-                        format!("each metric must be a table, found {}", other.type_str()),
+                        format!("each {what} must be a table, found {}", other.type_str()),
                     )
-                    .help("write each metric under its own `[[metric]]` header"),
+                    .help(help.clone()),
                 ),
             }
         }
-        metrics
+        tables
     }
 
     fn metric(

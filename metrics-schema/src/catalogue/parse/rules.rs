@@ -1,6 +1,6 @@
 //! Reading `[[alert]]` and `[[record]]` tables.
 
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use super::{Entry, Reader, article};
 use crate::catalogue::{Alert, Keys, Record, RuleEntry};
@@ -23,48 +23,6 @@ const ALERT_KEYS: &[&str] = &[
 const RECORD_KEYS: &[&str] = &["name", "expr", "labels", "group"];
 
 impl Reader<'_> {
-    /// The tables of an array of tables (`[[alert]]`, `[[record]]`), with their headers.
-    fn table_array<'a, 'i>(
-        &mut self,
-        entry: &Entry<'a, 'i>,
-        what: &str,
-    ) -> Vec<(Span, &'a DeTable<'i>)> {
-        let help = format!(
-            "write each {what} under its own `[[{}]]` header",
-            entry.name
-        );
-        let DeValue::Array(array) = entry.value.get_ref() else {
-            self.push(
-                Diagnostic::new(
-                    &parse_rule::RULE,
-                    entry.key,
-                    format!(
-                        "`{}` must be an array of tables, found {}",
-                        entry.name,
-                        entry.value.get_ref().type_str()
-                    ),
-                )
-                .help(help),
-            );
-            return Vec::new();
-        };
-        let mut tables = Vec::with_capacity(array.len());
-        for item in array.iter() {
-            match item.get_ref() {
-                DeValue::Table(table) => tables.push((item.span().into(), table)),
-                other => self.push(
-                    Diagnostic::new(
-                        &parse_rule::RULE,
-                        item.span().into(),
-                        format!("each {what} must be a table, found {}", other.type_str()),
-                    )
-                    .help(help.clone()),
-                ),
-            }
-        }
-        tables
-    }
-
     pub(super) fn alerts(&mut self, entry: &Entry<'_, '_>) -> Vec<Alert> {
         const CX: &str = "[[alert]]";
         let mut alerts = Vec::new();
