@@ -33,15 +33,20 @@
 
 #![deny(missing_docs)]
 
+pub mod alerts;
 pub mod catalogue;
 #[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod compat;
+pub mod dashboard;
 pub mod diagnostic;
 pub mod diff;
 pub mod docs;
 pub mod lifecycle;
 pub mod lint;
+pub mod migrate;
+pub mod promql;
+pub mod refs;
 pub mod render;
 pub mod source;
 mod suggest;

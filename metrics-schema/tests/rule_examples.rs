@@ -46,6 +46,15 @@ const FORMAT_WARNINGS: &[&str] = &[
     "unused-buckets",
     "since-after-version",
 ];
+/// The rule ids of the alerting and recording rules extension (`[[alert]]`, `[[record]]`
+/// and the reference checks), also a public interface.
+const EXTENSION_ERRORS: &[&str] = &[
+    "invalid-promql",
+    "invalid-rule",
+    "unknown-metric-reference",
+    "removed-metric-reference",
+];
+const EXTENSION_WARNINGS: &[&str] = &["deprecated-metric-reference", "future-metric-reference"];
 const FORMAT_COMPATIBILITY: &[&str] = &[
     "removed-without-deprecation",
     "type-changed",
@@ -60,17 +69,19 @@ fn registry_matches_the_format_document() {
     let ids: Vec<&str> = rules().iter().map(|r| r.id).collect();
     let documented: Vec<&str> = FORMAT_ERRORS
         .iter()
+        .chain(EXTENSION_ERRORS)
         .chain(FORMAT_WARNINGS)
+        .chain(EXTENSION_WARNINGS)
         .chain(FORMAT_COMPATIBILITY)
         .copied()
         .collect();
     assert_eq!(ids, documented, "registry order and content");
-    for id in FORMAT_ERRORS {
+    for id in FORMAT_ERRORS.iter().chain(EXTENSION_ERRORS) {
         let r = rule(id).unwrap();
         assert_eq!(r.severity, Severity::Error, "{id}");
         assert_eq!(r.kind, RuleKind::Catalogue, "{id}");
     }
-    for id in FORMAT_WARNINGS {
+    for id in FORMAT_WARNINGS.iter().chain(EXTENSION_WARNINGS) {
         let r = rule(id).unwrap();
         assert_eq!(r.severity, Severity::Warning, "{id}");
         assert_eq!(r.kind, RuleKind::Catalogue, "{id}");

@@ -44,6 +44,10 @@ fn run(toml: &str, version: Option<&str>) -> Checked {
     check(toml, "metrics.toml", &options)
 }
 
+/// A deprecated stable metric (hidden in 0.11, removed in 0.12) that an alert references
+/// at 16:9.
+const REFERENCES: &str = "[catalogue]\nnamespace = \"app\"\nstability = \"stable\"\n[[metric]]\nname = \"old_usage\"\ntype = \"gauge\"\nhelp = \"U.\"\ndeprecated = \"0.10\"\nreplaced_by = \"usage\"\n[[metric]]\nname = \"usage\"\ntype = \"gauge\"\nhelp = \"U.\"\n[[alert]]\nname = \"Full\"\nexpr = \"app_old_usage > 0.9\"\nsummary = \"Full.\"\n";
+
 const FIRES: &[Fires] = &[
     // parse: missing required key at the header, wrong type and unknown type at the key,
     // syntax error where TOML says.
@@ -419,6 +423,82 @@ const FIRES: &[Fires] = &[
         (6, 1),
         "[catalogue]\nversion = \"0.10.0\"\n[[metric]]\nname = \"q\"\ntype = \"gauge\"\nsince = \"0.10.1\"\nhelp = \"Q.\"\n",
     ),
+    // The alerting and recording rules extension: unknown keys and missing keys in the new
+    // tables, then the new rules.
+    fires(
+        "unknown-key",
+        (4, 1),
+        "[[alert]]\nname = \"A\"\nexpr = \"up == 0\"\nsumary = \"S.\"\nsummary = \"S.\"\n",
+    ),
+    fires(
+        "parse",
+        (2, 1),
+        "\n[[alert]]\nname = \"A\"\nexpr = \"up == 0\"\n",
+    ),
+    fires("parse", (1, 1), "record = 3\n"),
+    fires(
+        "invalid-promql",
+        (7, 8),
+        "[[metric]]\nname = \"q\"\ntype = \"gauge\"\nhelp = \"Q.\"\n[[alert]]\nname = \"A\"\nexpr = \"max(q > 1\"\nsummary = \"S.\"\n",
+    ),
+    fires(
+        "invalid-rule",
+        (6, 1),
+        "[[metric]]\nname = \"q\"\ntype = \"gauge\"\nhelp = \"Q.\"\n[[record]]\nname = \"q-max\"\nexpr = \"max(q)\"\n",
+    ),
+    fires(
+        "invalid-rule",
+        (8, 1),
+        "[[metric]]\nname = \"q\"\ntype = \"gauge\"\nhelp = \"Q.\"\n[[alert]]\nname = \"A\"\nexpr = \"q > 1\"\nfor = \"5 min\"\nsummary = \"S.\"\n",
+    ),
+    fires(
+        "invalid-rule",
+        (8, 12),
+        "[[metric]]\nname = \"q\"\ntype = \"gauge\"\nhelp = \"Q.\"\n[[alert]]\nname = \"A\"\nexpr = \"q > 1\"\nlabels = { \"bad-name\" = \"x\" }\nsummary = \"S.\"\n",
+    ),
+    // A recorded name that is a metric's exposed name.
+    fires(
+        "invalid-rule",
+        (6, 1),
+        "[[metric]]\nname = \"q\"\ntype = \"counter\"\nhelp = \"Q.\"\n[[record]]\nname = \"q_total\"\nexpr = \"sum(q_total)\"\n",
+    ),
+    // A counter's family name: at the name inside the string.
+    fires(
+        "unknown-metric-reference",
+        (9, 14),
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[alert]]\nname = \"A\"\nexpr = \"rate(app_requests[5m]) > 1\"\nsummary = \"S.\"\n",
+    ),
+    // A typo inside a multi-line literal string.
+    fires(
+        "unknown-metric-reference",
+        (11, 3),
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[alert]]\nname = \"A\"\nexpr = '''\nsum(\n  app_reqests_total\n) > 1'''\nsummary = \"S.\"\n",
+    ),
+    Fires {
+        rule: "removed-metric-reference",
+        at: (16, 9),
+        version: Some("0.12.0"),
+        toml: REFERENCES,
+    },
+    // Hidden counts as removed.
+    Fires {
+        rule: "removed-metric-reference",
+        at: (16, 9),
+        version: Some("0.11.0"),
+        toml: REFERENCES,
+    },
+    Fires {
+        rule: "deprecated-metric-reference",
+        at: (16, 9),
+        version: Some("0.10.1"),
+        toml: REFERENCES,
+    },
+    Fires {
+        rule: "future-metric-reference",
+        at: (10, 13),
+        version: Some("0.12.0"),
+        toml: "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"usage\"\ntype = \"gauge\"\nhelp = \"U.\"\nsince = \"0.13\"\n[[alert]]\nname = \"A\"\nexpr = \"max(app_usage) > 1\"\nsummary = \"S.\"\n",
+    },
 ];
 
 const QUIET: &[Quiet] = &[
@@ -608,6 +688,47 @@ const QUIET: &[Quiet] = &[
         rule: "since-after-version",
         version: Some("0.12.0-rc.1"),
         toml: "[[metric]]\nname = \"q\"\ntype = \"gauge\"\nhelp = \"Q.\"\nsince = \"0.12\"\n",
+    },
+    // The alerting and recording rules extension.
+    quiet(
+        "invalid-promql",
+        "[[metric]]\nname = \"x\"\ntype = \"histogram\"\nhelp = \"X.\"\nbuckets = [1]\n[[alert]]\nname = \"A\"\nexpr = '''\nhistogram_quantile(0.9, sum by (le) (rate(x_bucket[5m]))) > 0\n  unless on () absent(up) # a comment\n'''\nsummary = \"S.\"\n",
+    ),
+    quiet(
+        "invalid-rule",
+        "[[metric]]\nname = \"q\"\ntype = \"gauge\"\nhelp = \"Q.\"\n[[record]]\nname = \"job:q:max5m\"\nexpr = \"max(q)\"\nlabels = { team = \"a\" }\n[[alert]]\nname = \"A\"\nexpr = \"job:q:max5m > 1\"\nfor = \"1h30m\"\nseverity = \"page\"\nsummary = \"S.\"\nannotations = { runbook_url = \"u\" }\n",
+    ),
+    // Other programs' metrics, recorded series, regular expressions and label names.
+    quiet(
+        "unknown-metric-reference",
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[record]]\nname = \"app:requests:rate5m\"\nexpr = \"sum(rate(app_requests_total[5m]))\"\n[[alert]]\nname = \"A\"\nexpr = \"app:requests:rate5m > on () group_left (app_zzz) up{app_zzz=\\\"1\\\"} or count({__name__=~\\\"app_.*\\\"}) or node_load1\"\nsummary = \"S.\"\n",
+    ),
+    // Without a namespace, Prometheus' own series are not the catalogue's.
+    quiet(
+        "unknown-metric-reference",
+        "[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[alert]]\nname = \"A\"\nexpr = \"up == 0 or rate(requests_total[5m]) == 0\"\nsummary = \"S.\"\n",
+    ),
+    // Only deprecated at 0.10.1; without a version, lifecycle is not checked.
+    Quiet {
+        rule: "removed-metric-reference",
+        version: Some("0.10.1"),
+        toml: REFERENCES,
+    },
+    Quiet {
+        rule: "removed-metric-reference",
+        version: None,
+        toml: REFERENCES,
+    },
+    Quiet {
+        rule: "deprecated-metric-reference",
+        version: Some("0.9.0"),
+        toml: REFERENCES,
+    },
+    // A pre-release counts as its release.
+    Quiet {
+        rule: "future-metric-reference",
+        version: Some("0.13.0-rc.1"),
+        toml: "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"usage\"\ntype = \"gauge\"\nhelp = \"U.\"\nsince = \"0.13\"\n[[alert]]\nname = \"A\"\nexpr = \"max(app_usage) > 1\"\nsummary = \"S.\"\n",
     },
 ];
 

@@ -5,6 +5,9 @@
 //! 2 usage or I/O errors. The work is done by the `metrics-schema` library; this binary
 //! parses arguments and prints.
 
+#[path = "schema/rules_cmd.rs"]
+mod rules_cmd;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,6 +92,8 @@ enum Command {
     /// The changelog between two catalogues: added, deprecated, hidden, removed and changed
     /// metrics.
     Diff(commands::diff::DiffArgs),
+    #[command(flatten)]
+    Monitoring(rules_cmd::Command),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -185,6 +190,7 @@ fn main() -> ExitCode {
         } => status_command(&path, version, show_hidden.as_deref(), format),
         Command::Docs(args) => commands::docs::run(args),
         Command::Diff(args) => commands::diff::run(args),
+        Command::Monitoring(command) => command.run(),
     };
     ExitCode::from(code)
 }

@@ -5,6 +5,7 @@
 //! error, so every value here has been validated: names are well formed, labels and bucket
 //! sets are resolved, lifecycle dates are ordered and within the policy.
 
+mod alerts;
 mod buckets;
 mod names;
 pub(crate) mod parse;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use crate::lifecycle::{Lifecycle, Schedule, Stability, Version, Window};
 use crate::source::{Span, Spanned};
 
+pub use alerts::{Alert, Record, RuleEntry, RuleRef};
 pub use buckets::{BucketError, BucketSpec, MAX_BUCKETS};
 pub use names::{ExposedNames, is_valid_name, value_identifier, value_key};
 
@@ -40,6 +42,10 @@ pub struct Catalogue {
     pub bucket_sets: Vec<BucketSet>,
     /// Metrics, in file order (removed ones included: they are history).
     pub metrics: Vec<Metric>,
+    /// Alerting rules (`[[alert]]`), in file order.
+    pub alerts: Vec<Alert>,
+    /// Recording rules (`[[record]]`), in file order.
+    pub records: Vec<Record>,
     /// The `[catalogue]` header, if the table is present.
     pub header: Option<Span>,
     /// Spans of the keys of `[catalogue]`.
@@ -362,6 +368,31 @@ impl Catalogue {
     /// The metrics that are complete (all of them in a catalogue without errors).
     pub(crate) fn complete_metrics(&self) -> impl Iterator<Item = &Metric> {
         self.metrics.iter().filter(|m| m.complete)
+    }
+
+    /// Every alerting and recording rule, in file order.
+    pub fn rules(&self) -> Vec<RuleRef<'_>> {
+        let mut rules: Vec<RuleRef<'_>> = self
+            .alerts
+            .iter()
+            .map(RuleRef::Alert)
+            .chain(self.records.iter().map(RuleRef::Record))
+            .collect();
+        rules.sort_by_key(|r| r.header().start);
+        rules
+    }
+
+    /// The rules that are complete (all of them in a catalogue without errors).
+    pub(crate) fn complete_rules(&self) -> impl Iterator<Item = RuleRef<'_>> {
+        self.rules().into_iter().filter(|r| r.complete())
+    }
+
+    /// The Prometheus rule group of `rule`: its `group`, else the namespace, else
+    /// `"metrics"`.
+    pub fn rule_group<'a>(&'a self, rule: RuleRef<'a>) -> &'a str {
+        rule.group()
+            .or(self.namespace.as_deref().filter(|ns| !ns.is_empty()))
+            .unwrap_or("metrics")
     }
 }
 

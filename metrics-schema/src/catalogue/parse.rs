@@ -20,7 +20,17 @@ use crate::lint::rules::{invalid_version, parse as parse_rule, unknown_key};
 use crate::source::{Span, Spanned};
 use crate::suggest::did_you_mean;
 
-const TOP_LEVEL: &[&str] = &["catalogue", "policy", "labels", "buckets", "metric"];
+mod rules;
+
+const TOP_LEVEL: &[&str] = &[
+    "catalogue",
+    "policy",
+    "labels",
+    "buckets",
+    "metric",
+    "alert",
+    "record",
+];
 const CATALOGUE_KEYS: &[&str] = &["namespace", "separator", "stability", "version", "allow"];
 const POLICY_KEYS: &[&str] = &["hide_after", "remove_after", "alpha", "beta", "stable"];
 const WINDOW_KEYS: &[&str] = &["hide_after", "remove_after"];
@@ -76,12 +86,14 @@ pub(crate) fn read(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Cata
             return None;
         }
     };
-    let mut reader = Reader { diagnostics };
+    let mut reader = Reader { diagnostics, text };
     Some(reader.document(document.get_ref()))
 }
 
 struct Reader<'d> {
     diagnostics: &'d mut Vec<Diagnostic>,
+    /// The catalogue's text, for locating metric names inside PromQL strings.
+    text: &'d str,
 }
 
 impl Reader<'_> {
@@ -260,12 +272,15 @@ impl Reader<'_> {
         let mut labels_table = None;
         let mut buckets_table = None;
         let mut metric_array = None;
+        let (mut alert_array, mut record_array) = (None, None);
         for entry in self.entries(root, "the catalogue", TOP_LEVEL) {
             match entry.name {
                 "catalogue" => catalogue_table = Some(entry),
                 "policy" => policy_table = Some(entry),
                 "labels" => labels_table = Some(entry),
                 "buckets" => buckets_table = Some(entry),
+                "alert" => alert_array = Some(entry),
+                "record" => record_array = Some(entry),
                 _ => metric_array = Some(entry),
             }
         }
@@ -280,6 +295,8 @@ impl Reader<'_> {
             labels: Vec::new(),
             bucket_sets: Vec::new(),
             metrics: Vec::new(),
+            alerts: Vec::new(),
+            records: Vec::new(),
             header: None,
             keys: Keys::default(),
             unreadable_sets: Vec::new(),
@@ -299,6 +316,12 @@ impl Reader<'_> {
         }
         if let Some(entry) = metric_array {
             cat.metrics = self.metrics(&entry, cat.stability);
+        }
+        if let Some(entry) = alert_array {
+            cat.alerts = self.alerts(&entry);
+        }
+        if let Some(entry) = record_array {
+            cat.records = self.records(&entry);
         }
         resolve(&mut cat);
         cat
@@ -641,37 +664,53 @@ impl Reader<'_> {
     }
 
     fn metrics(&mut self, entry: &Entry<'_, '_>, default_stability: Stability) -> Vec<Metric> {
+        self.table_array(entry, "metric")
+            .into_iter()
+            .map(|(header, table)| self.metric(header, table, default_stability))
+            .collect()
+    }
+
+    /// The tables of an array of tables (`[[metric]]`, `[[alert]]`, ...), each with its
+    /// header; anything else is reported.
+    fn table_array<'a, 'i>(
+        &mut self,
+        entry: &Entry<'a, 'i>,
+        what: &str,
+    ) -> Vec<(Span, &'a DeTable<'i>)> {
+        let help = format!(
+            "write each {what} under its own `[[{}]]` header",
+            entry.name
+        );
         let DeValue::Array(array) = entry.value.get_ref() else {
             self.push(
                 Diagnostic::new(
                     &parse_rule::RULE,
                     entry.key,
                     format!(
-                        "`metric` must be an array of tables, found {}",
+                        "`{}` must be an array of tables, found {}",
+                        entry.name,
                         entry.value.get_ref().type_str()
                     ),
                 )
-                .help("write each metric under its own `[[metric]]` header"),
+                .help(help),
             );
             return Vec::new();
         };
-        let mut metrics = Vec::with_capacity(array.len());
+        let mut tables = Vec::with_capacity(array.len());
         for item in array.iter() {
             match item.get_ref() {
-                DeValue::Table(table) => {
-                    metrics.push(self.metric(item.span().into(), table, default_stability));
-                }
+                DeValue::Table(table) => tables.push((item.span().into(), table)),
                 other => self.push(
                     Diagnostic::new(
                         &parse_rule::RULE,
                         item.span().into(),
-                        format!("each metric must be a table, found {}", other.type_str()),
+                        format!("each {what} must be a table, found {}", other.type_str()),
                     )
-                    .help("write each metric under its own `[[metric]]` header"),
+                    .help(help.clone()),
                 ),
             }
         }
-        metrics
+        tables
     }
 
     fn metric(

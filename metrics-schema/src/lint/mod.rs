@@ -87,6 +87,8 @@ pub(crate) struct Context<'a> {
     /// Options of this run.
     pub options: &'a Options,
     diagnostics: Vec<Diagnostic>,
+    /// Metric names of the catalogue, for the rules about PromQL references (built once).
+    resolver: std::cell::OnceCell<crate::refs::Resolver<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -108,6 +110,12 @@ impl<'a> Context<'a> {
         self.report(diagnostic.metric(&metric.full_name));
     }
 
+    /// The resolver of metric names of the catalogue.
+    pub fn resolver(&self) -> &crate::refs::Resolver<'a> {
+        self.resolver
+            .get_or_init(|| crate::refs::Resolver::new(self.cat))
+    }
+
     /// The complete metrics (those with every required key).
     pub fn metrics(&self) -> impl Iterator<Item = &'a Metric> + use<'a> {
         self.cat.complete_metrics()
@@ -125,6 +133,7 @@ pub(crate) fn run(
         version,
         options,
         diagnostics: Vec::new(),
+        resolver: std::cell::OnceCell::new(),
     };
     for rule in rules::ALL {
         if let Check::Model(check) = rule.check {

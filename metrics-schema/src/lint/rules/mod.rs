@@ -8,16 +8,20 @@ pub(crate) mod buckets_changed;
 pub(crate) mod buckets_not_histogram;
 pub(crate) mod camel_case;
 pub(crate) mod counter_total_suffix;
+pub(crate) mod deprecated_metric_reference;
 pub(crate) mod deprecated_without_replacement;
 pub(crate) mod duplicate_label;
 pub(crate) mod duplicate_metric;
 pub(crate) mod empty_help;
+pub(crate) mod future_metric_reference;
 pub(crate) mod help_mentions_deprecation;
 pub(crate) mod high_cardinality;
 pub(crate) mod invalid_buckets;
 pub(crate) mod invalid_label_values;
 pub(crate) mod invalid_name;
 pub(crate) mod invalid_policy;
+pub(crate) mod invalid_promql;
+pub(crate) mod invalid_rule;
 pub(crate) mod invalid_version;
 pub(crate) mod labels_changed;
 pub(crate) mod lifecycle_order;
@@ -28,6 +32,7 @@ pub(crate) mod non_base_unit;
 pub(crate) mod non_counter_total_suffix;
 pub(crate) mod parse;
 pub(crate) mod policy_violation;
+pub(crate) mod removed_metric_reference;
 pub(crate) mod removed_without_deprecation;
 pub(crate) mod replacement_cycle;
 pub(crate) mod replacement_not_active;
@@ -43,6 +48,7 @@ pub(crate) mod unit_changed;
 pub(crate) mod unit_mismatch;
 pub(crate) mod unit_suffix;
 pub(crate) mod unknown_key;
+pub(crate) mod unknown_metric_reference;
 pub(crate) mod unknown_replacement;
 pub(crate) mod unused_buckets;
 pub(crate) mod unused_label;
@@ -71,6 +77,11 @@ pub(crate) static ALL: &[&Rule] = &[
     &unit_mismatch::RULE,
     &empty_help::RULE,
     &invalid_policy::RULE,
+    // Errors of the alerting and recording rules extension.
+    &invalid_promql::RULE,
+    &invalid_rule::RULE,
+    &unknown_metric_reference::RULE,
+    &removed_metric_reference::RULE,
     // Warnings.
     &counter_total_suffix::RULE,
     &non_counter_total_suffix::RULE,
@@ -89,6 +100,9 @@ pub(crate) static ALL: &[&Rule] = &[
     &unused_label::RULE,
     &unused_buckets::RULE,
     &since_after_version::RULE,
+    // Warnings of the alerting and recording rules extension.
+    &deprecated_metric_reference::RULE,
+    &future_metric_reference::RULE,
     // Compatibility (with a baseline).
     &removed_without_deprecation::RULE,
     &type_changed::RULE,

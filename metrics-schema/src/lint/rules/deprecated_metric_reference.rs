@@ -1,0 +1,63 @@
+//! `deprecated-metric-reference`: PromQL references a metric deprecated at the version.
+
+use crate::diagnostic::Severity;
+use crate::lint::{Check, Context, Rule, RuleKind};
+
+pub(crate) static RULE: Rule = Rule {
+    id: "deprecated-metric-reference",
+    severity: Severity::Warning,
+    kind: RuleKind::Catalogue,
+    summary: "A PromQL expression references a metric that is deprecated at the evaluated version.",
+    explanation: "\
+A deprecated metric is still exposed, but it will be hidden and then removed: the alert or \
+panel that uses it goes silent on a later upgrade. Move to the replacement the diagnostic \
+names while both exist; `schema migrate` does it for renames. The rule runs only when the \
+version is known.",
+    bad: r#"[catalogue]
+namespace = "app"
+version = "0.10.0"
+
+[[metric]]
+name = "gpu_cache_usage_ratio"
+type = "gauge"
+help = "GPU KV-cache usage, from 0 to 1."
+deprecated = "0.10"
+replaced_by = "kv_cache_usage_ratio"
+
+[[metric]]
+name = "kv_cache_usage_ratio"
+type = "gauge"
+help = "KV-cache usage, from 0 to 1."
+
+[[alert]]
+name = "KvCacheFull"
+expr = "app_gpu_cache_usage_ratio > 0.9"
+summary = "The KV cache is almost full."
+"#,
+    good: r#"[catalogue]
+namespace = "app"
+version = "0.10.0"
+
+[[metric]]
+name = "gpu_cache_usage_ratio"
+type = "gauge"
+help = "GPU KV-cache usage, from 0 to 1."
+deprecated = "0.10"
+replaced_by = "kv_cache_usage_ratio"
+
+[[metric]]
+name = "kv_cache_usage_ratio"
+type = "gauge"
+help = "KV-cache usage, from 0 to 1."
+
+[[alert]]
+name = "KvCacheFull"
+expr = "app_kv_cache_usage_ratio > 0.9"
+summary = "The KV cache is almost full."
+"#,
+    check: Check::Model(check),
+};
+
+fn check(cx: &mut Context<'_>) {
+    crate::refs::report_catalogue(cx, &RULE);
+}

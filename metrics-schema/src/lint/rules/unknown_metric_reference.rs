@@ -1,0 +1,53 @@
+//! `unknown-metric-reference`: PromQL references a name no metric of the catalogue exposes.
+
+use crate::diagnostic::Severity;
+use crate::lint::{Check, Context, Rule, RuleKind};
+
+pub(crate) static RULE: Rule = Rule {
+    id: "unknown-metric-reference",
+    severity: Severity::Error,
+    kind: RuleKind::Catalogue,
+    summary: "A PromQL expression references a name in the catalogue's namespace that no metric or recording rule produces.",
+    explanation: "\
+An alert or a dashboard panel on a name that no program exposes stays silent or blank \
+forever. Every metric name a rule's `expr` references is looked up among the exposed \
+sample names of the catalogue's metrics — a counter's samples end in `_total`, a \
+histogram's in `_bucket`, `_sum` and `_count` — and among the series its recording rules \
+record. A family name is no series name: counter `requests` is queried as \
+`requests_total`. Names outside the catalogue's namespace (or, without a namespace, the \
+series Prometheus writes itself, such as `up`) belong to other programs and are not \
+checked. `schema check-refs` applies the rule to rule files and dashboards.",
+    bad: r#"[catalogue]
+namespace = "app"
+
+[[metric]]
+name = "requests"
+type = "counter"
+help = "Requests served."
+
+[[alert]]
+name = "NoTraffic"
+expr = "sum(rate(app_requests[5m])) == 0"
+for = "10m"
+summary = "The app serves no requests."
+"#,
+    good: r#"[catalogue]
+namespace = "app"
+
+[[metric]]
+name = "requests"
+type = "counter"
+help = "Requests served."
+
+[[alert]]
+name = "NoTraffic"
+expr = "sum(rate(app_requests_total[5m])) == 0"
+for = "10m"
+summary = "The app serves no requests."
+"#,
+    check: Check::Model(check),
+};
+
+fn check(cx: &mut Context<'_>) {
+    crate::refs::report_catalogue(cx, &RULE);
+}

@@ -1,0 +1,438 @@
+//! Reference checks: the metric names PromQL expressions use — in the catalogue's own
+//! `[[alert]]` and `[[record]]` rules, in a Prometheus rule file, in a Grafana dashboard —
+//! checked against the catalogue at a version.
+//!
+//! A name maps back to a catalogue metric through its exposed sample names (a counter's
+//! `_total`, a histogram's `_bucket`, `_sum` and `_count`). Names outside the catalogue's
+//! namespace belong to other programs and are not checked; names recorded by recording
+//! rules are known. Then:
+//!
+//! - unknown names, and family names that are no series (`x` of counter `x`), are
+//!   `unknown-metric-reference` errors;
+//! - metrics hidden or removed at the version are `removed-metric-reference` errors naming
+//!   the replacement;
+//! - deprecated metrics are `deprecated-metric-reference` warnings naming the replacement;
+//! - metrics introduced after the version are `future-metric-reference` warnings.
+
+pub mod dashboard_file;
+pub mod rule_file;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::catalogue::{Catalogue, Metric, RuleRef};
+use crate::diagnostic::Diagnostic;
+use crate::lifecycle::{Status, Version};
+use crate::lint::rules::{
+    deprecated_metric_reference, future_metric_reference, invalid_promql, removed_metric_reference,
+    unknown_metric_reference,
+};
+use crate::promql::{Expression, Located};
+use crate::source::Source;
+
+/// Series that Prometheus itself writes: never a catalogue's metric, even without a
+/// namespace.
+const PROMETHEUS_SERIES: &[&str] = &[
+    "up",
+    "scrape_duration_seconds",
+    "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling",
+    "scrape_series_added",
+    "ALERTS",
+    "ALERTS_FOR_STATE",
+];
+
+/// What a referenced name is, for a catalogue.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Target<'a> {
+    /// A sample name of `metric`: its full name followed by `suffix` (`""`, `"_total"`,
+    /// `"_bucket"`, ...).
+    Sample {
+        /// The metric.
+        metric: &'a Metric,
+        /// What follows the full name in the sample name.
+        suffix: &'static str,
+    },
+    /// The family name of a metric whose samples are named otherwise (a counter without
+    /// `_total`, a histogram without `_bucket`): no series has this name.
+    Family(&'a Metric),
+    /// A series recorded by a recording rule.
+    Record,
+    /// In the catalogue's namespace, but no metric or rule produces it.
+    Unknown,
+    /// Outside the catalogue's namespace: another program's metric, not checked.
+    Foreign,
+}
+
+/// Resolves referenced names against one catalogue.
+#[derive(Clone, Debug)]
+pub struct Resolver<'a> {
+    cat: &'a Catalogue,
+    /// Sample name -> (metric index, length of the full name).
+    samples: HashMap<String, (usize, usize)>,
+    /// Family names that are no sample name -> metric index.
+    families: HashMap<String, usize>,
+    records: HashSet<String>,
+    prefix: Option<String>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver for `cat`; the catalogue's own recording rules are known names.
+    pub fn new(cat: &'a Catalogue) -> Resolver<'a> {
+        let mut samples = HashMap::new();
+        let mut families = HashMap::new();
+        for (index, m) in cat.metrics.iter().enumerate() {
+            if m.full_name.is_empty() {
+                continue;
+            }
+            let names = m.exposed_names();
+            for sample in &names.samples {
+                samples
+                    .entry(sample.clone())
+                    .or_insert((index, m.full_name.len()));
+            }
+            if !names.samples.contains(&names.family) {
+                families.entry(names.family).or_insert(index);
+            }
+        }
+        let prefix = cat
+            .namespace
+            .as_deref()
+            .filter(|ns| !ns.is_empty())
+            .map(|ns| format!("{ns}{}", cat.separator.as_str()));
+        let mut resolver = Resolver {
+            cat,
+            samples,
+            families,
+            records: HashSet::new(),
+            prefix,
+        };
+        for rule in cat.rules() {
+            if let RuleRef::Record(r) = rule {
+                resolver.add_record(&r.name);
+            }
+        }
+        resolver
+    }
+
+    /// Makes `name`, recorded by some recording rule, a known name.
+    pub fn add_record(&mut self, name: &str) {
+        if !name.is_empty() {
+            self.records.insert(name.to_owned());
+        }
+    }
+
+    /// The catalogue.
+    pub fn catalogue(&self) -> &'a Catalogue {
+        self.cat
+    }
+
+    /// What `name` refers to.
+    pub fn resolve(&self, name: &str) -> Target<'a> {
+        if let Some(&(index, len)) = self.samples.get(name) {
+            return Target::Sample {
+                metric: &self.cat.metrics[index],
+                suffix: sample_suffix(name.get(len..).unwrap_or_default()),
+            };
+        }
+        if self.records.contains(name) {
+            return Target::Record;
+        }
+        if let Some(&index) = self.families.get(name) {
+            return Target::Family(&self.cat.metrics[index]);
+        }
+        let in_scope = match &self.prefix {
+            Some(prefix) => name.starts_with(prefix.as_str()),
+            None => !PROMETHEUS_SERIES.contains(&name),
+        };
+        if in_scope {
+            Target::Unknown
+        } else {
+            Target::Foreign
+        }
+    }
+
+    /// The metric that replaces `m` at `at`: its `replaced_by`, followed while the
+    /// replacement is itself deprecated, hidden or removed at `at`. `None` without a
+    /// replacement.
+    pub fn replacement(&self, m: &'a Metric, at: Option<&Version>) -> Option<&'a Metric> {
+        let mut current = self.cat.metric(m.replaced_by.as_deref()?)?;
+        // A chain is at most as long as the catalogue (cycles are lint errors).
+        for _ in 0..self.cat.metrics.len() {
+            let active = at.is_none_or(|at| current.status_at(at) == Status::Active);
+            let next = current
+                .replaced_by
+                .as_deref()
+                .and_then(|n| self.cat.metric(n));
+            match next {
+                Some(next) if !active && next.name != m.name => current = next,
+                _ => break,
+            }
+        }
+        Some(current)
+    }
+
+    /// The sample name that replaces sample `name` of `m` when the replacement is a
+    /// rename: same type and same labels, active at `at`.
+    pub fn renamed(&self, m: &'a Metric, name: &str, at: &Version) -> Option<String> {
+        let to = self.replacement(m, Some(at))?;
+        if !is_rename(m, to) || to.status_at(at) != Status::Active {
+            return None;
+        }
+        let suffix = name.strip_prefix(m.full_name.as_str())?;
+        Some(format!("{}{suffix}", to.full_name))
+    }
+
+    /// The problem with reference `r` at version `at`, if any. Without a version, only
+    /// unknown names are found.
+    pub fn check(&self, r: &Located, at: Option<&Version>) -> Option<Diagnostic> {
+        let name = r.name.as_str();
+        let (metric, suffix) = match self.resolve(name) {
+            Target::Record | Target::Foreign => return None,
+            Target::Unknown => return Some(self.unknown(r)),
+            Target::Family(m) => return Some(family(r, m)),
+            Target::Sample { metric, suffix } => (metric, suffix),
+        };
+        let at = at?;
+        let status = metric.status_at(at);
+        let d = match status {
+            Status::Active => {
+                let since = metric.since.as_ref().filter(|s| **s > at.release())?;
+                Diagnostic::new(
+                    &future_metric_reference::RULE,
+                    r.span,
+                    format!("`{name}` appears in {since}: at {at} no series has this name yet"),
+                )
+                .label(format!("introduced in {since}"))
+                .help(format!(
+                    "the reference works from {since} on; check the version (`--version` or the catalogue's `version` pin)"
+                ))
+            }
+            Status::Deprecated => {
+                let hidden = metric
+                    .schedule
+                    .hidden
+                    .as_ref()
+                    .map(|h| format!(" and hidden from {h}"))
+                    .unwrap_or_default();
+                let since = metric
+                    .schedule
+                    .deprecated
+                    .as_ref()
+                    .map(|d| format!(" since {d}"))
+                    .unwrap_or_default();
+                Diagnostic::new(
+                    &deprecated_metric_reference::RULE,
+                    r.span,
+                    format!("`{name}` is deprecated{since}{hidden}"),
+                )
+                .label("deprecated metric")
+                .help(self.replacement_help(metric, suffix, at))
+            }
+            Status::Hidden | Status::Removed => {
+                let what = if status == Status::Hidden {
+                    let show = crate::lifecycle::show_hidden_value(at)
+                        .map(|v| {
+                            format!(
+                                ", unless the program runs with show-hidden set to {}",
+                                v.minor_line()
+                            )
+                        })
+                        .unwrap_or_default();
+                    format!("is hidden at {at}: no series has this name{show}")
+                } else {
+                    let removed = metric
+                        .schedule
+                        .removed
+                        .as_ref()
+                        .map(|r| format!(" in {r}"))
+                        .unwrap_or_default();
+                    let deprecated = metric
+                        .schedule
+                        .deprecated
+                        .as_ref()
+                        .map(|d| format!(" (deprecated in {d})"))
+                        .unwrap_or_default();
+                    format!("was removed{removed}{deprecated}: at {at} no series has this name")
+                };
+                Diagnostic::new(
+                    &removed_metric_reference::RULE,
+                    r.span,
+                    format!("`{name}` {what}"),
+                )
+                .label(format!("{status} metric"))
+                .help(self.replacement_help(metric, suffix, at))
+            }
+        };
+        Some(d.metric(&metric.full_name))
+    }
+
+    fn replacement_help(&self, m: &'a Metric, suffix: &str, at: &Version) -> String {
+        let note = m
+            .note
+            .as_deref()
+            .map(|n| format!(" Note: {}", n.trim()))
+            .unwrap_or_default();
+        let Some(to) = self.replacement(m, Some(at)) else {
+            return format!(
+                "`{}` has no replacement: remove the reference.{note}",
+                m.full_name
+            );
+        };
+        if is_rename(m, to) {
+            let migrate = if to.status_at(at) == Status::Active {
+                " (`schema migrate` rewrites it)"
+            } else {
+                ""
+            };
+            format!("use `{}{suffix}` instead{migrate}.{note}", to.full_name)
+        } else {
+            let samples = to.exposed_names().samples.join("`, `");
+            format!(
+                "use {} `{}` instead (samples `{samples}`); it is not a plain rename (type or labels differ), so adapt the expression.{note}",
+                to.kind, to.full_name
+            )
+        }
+    }
+
+    fn unknown(&self, r: &Located) -> Diagnostic {
+        let candidates = self
+            .samples
+            .keys()
+            .chain(self.records.iter())
+            .map(String::as_str);
+        let help = crate::suggest::did_you_mean(&r.name, candidates).unwrap_or_else(|| {
+            "`schema status` lists the catalogue's metrics and their exposed names".to_owned()
+        });
+        Diagnostic::new(
+            &unknown_metric_reference::RULE,
+            r.span,
+            format!(
+                "`{}` is not a metric of the catalogue, nor a recorded series",
+                r.name
+            ),
+        )
+        .label("unknown metric")
+        .help(help)
+    }
+
+    /// Every problem of the expressions `exprs` at `at`, in file order: invalid PromQL and
+    /// bad references.
+    pub fn check_all<'e>(
+        &self,
+        exprs: impl IntoIterator<Item = &'e Expression>,
+        at: Option<&Version>,
+    ) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for expr in exprs {
+            match &expr.references {
+                Err(e) => out.push(invalid_promql::diagnostic(expr.span, e)),
+                Ok(refs) => out.extend(refs.iter().filter_map(|r| self.check(r, at))),
+            }
+        }
+        out
+    }
+}
+
+fn family(r: &Located, m: &Metric) -> Diagnostic {
+    let samples = m.exposed_names().samples;
+    let list = samples.join("`, `");
+    Diagnostic::new(
+        &unknown_metric_reference::RULE,
+        r.span,
+        format!(
+            "`{}` is the family name of {} `{}`: no series has this name",
+            r.name, m.kind, m.full_name
+        ),
+    )
+    .label("not a series name")
+    .help(if samples.len() == 1 {
+        format!("write `{list}`")
+    } else {
+        format!("write one of `{list}`")
+    })
+    .metric(&m.full_name)
+}
+
+/// True when `to` can replace `from` by renaming: same type and same labels.
+fn is_rename(from: &Metric, to: &Metric) -> bool {
+    fn names(m: &Metric) -> Vec<&str> {
+        let mut v: Vec<&str> = m.label_refs.iter().map(|l| l.value.as_str()).collect();
+        v.sort_unstable();
+        v
+    }
+    from.kind == to.kind && names(from) == names(to)
+}
+
+/// The suffixes of exposed sample names.
+fn sample_suffix(suffix: &str) -> &'static str {
+    ["_total", "_bucket", "_sum", "_count", "_info"]
+        .into_iter()
+        .find(|s| *s == suffix)
+        .unwrap_or("")
+}
+
+/// Reports the diagnostics of `rule` about the expressions of the catalogue's own rules.
+pub(crate) fn report_catalogue(cx: &mut crate::lint::Context<'_>, rule: &crate::lint::Rule) {
+    if cx.cat.alerts.is_empty() && cx.cat.records.is_empty() {
+        return;
+    }
+    let found = cx
+        .resolver()
+        .check_all(cx.cat.complete_rules().map(|r| r.expr()), cx.version);
+    for d in found.into_iter().filter(|d| d.rule == rule.id) {
+        cx.report(d);
+    }
+}
+
+/// A file of PromQL expressions (rule file or dashboard), read and checked.
+#[derive(Clone, Debug)]
+pub struct CheckedFile {
+    /// The file's text and name.
+    pub source: Source,
+    /// The problems found, in file order, with positions.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks every expression of a file against the catalogue at `at`.
+pub fn check_file(
+    resolver: &Resolver<'_>,
+    source: Source,
+    exprs: &[Expression],
+    at: &Version,
+) -> CheckedFile {
+    let mut diagnostics = resolver.check_all(exprs, Some(at));
+    for d in &mut diagnostics {
+        d.locate(&source);
+    }
+    diagnostics.sort_by_key(|d| d.span.start);
+    CheckedFile {
+        source,
+        diagnostics,
+    }
+}
+
+/// A file that could not be read as a rule file or dashboard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileError {
+    /// `file:line:col` of the problem, or the file name.
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+impl std::error::Error for FileError {}
+
+impl FileError {
+    pub(crate) fn at(source: &Source, offset: usize, message: impl Into<String>) -> FileError {
+        FileError {
+            location: format!("{}:{}", source.name(), source.position(offset)),
+            message: message.into(),
+        }
+    }
+}
