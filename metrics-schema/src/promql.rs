@@ -356,10 +356,21 @@ pub fn references(expr: &str) -> Result<Vec<Reference>, InvalidPromql> {
 }
 
 /// Parses `expr` with the PromQL parser.
+///
+/// The parser panics on a few inputs instead of returning an error (an `@` timestamp or a
+/// duration too large for `std::time::Duration`, for instance); such a panic is caught here
+/// and reported as an invalid expression, so no PromQL text can panic a caller.
 pub fn parse(expr: &str) -> Result<Expr, InvalidPromql> {
-    parser::parse(expr).map_err(|message| InvalidPromql {
-        message: message.trim().to_owned(),
-    })
+    match std::panic::catch_unwind(|| parser::parse(expr)) {
+        Ok(parsed) => parsed.map_err(|message| InvalidPromql {
+            message: message.trim().to_owned(),
+        }),
+        Err(_) => Err(InvalidPromql {
+            message: "a number in this expression is out of range (too large, negative or NaN \
+                      where a time or duration is expected)"
+                .to_owned(),
+        }),
+    }
 }
 
 /// True when `name` is a valid Prometheus metric name, colons included:
@@ -475,6 +486,16 @@ fn selector_name(vs: &VectorSelector, names: &mut HashMap<String, usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_out_of_range_are_errors_not_panics() {
+        for expr in ["x[1e400]", "x offset 1e400", "x[NaN]", "x @ 1e400"] {
+            // Either result is fine; a panic fails the test.
+            let _ = parse(expr);
+        }
+        assert!(parse("x[1e400]").is_err());
+        assert!(parse("x offset 1e400").is_err());
+    }
 
     fn names(expr: &str) -> Vec<(String, String)> {
         references(expr)
