@@ -1,6 +1,6 @@
 //! The vLLM example catalogue compiled by `catalogue!` and used: every metric recorded
 //! into, exposed, and checked against the facts about vLLM's real metrics
-//! (`../shared/data/vllm-metrics-facts.md`); then the same catalogue compiled at several
+//! (`tests/fixtures/vllm-metrics-facts.md`); then the same catalogue compiled at several
 //! versions, through the macro's `version` argument, across its lifecycle.
 
 mod catalogue_support;

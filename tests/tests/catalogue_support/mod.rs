@@ -204,16 +204,12 @@ impl Fact {
     }
 }
 
-/// The metrics of `../shared/data/vllm-metrics-facts.md` (next to the repository), or a
-/// skip when the file is absent (a failure under CI).
+/// The metrics of `tests/fixtures/vllm-metrics-facts.md`, the project's record of vLLM's real
+/// metrics (kept in the repository so that a clean clone can run the test).
 pub fn vllm_facts() -> Option<Vec<Fact>> {
-    let path = metrics_schema_tests::workspace_root().join("../shared/data/vllm-metrics-facts.md");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return metrics_schema_tests::missing(
-            "the vLLM facts file ../shared/data/vllm-metrics-facts.md",
-            "it sits next to the repository in the project's shared folder",
-        );
-    };
+    let path = metrics_schema_tests::workspace_root().join("tests/fixtures/vllm-metrics-facts.md");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let facts: Vec<Fact> = text
         .lines()
         .filter(|l| l.starts_with("| vllm:"))
