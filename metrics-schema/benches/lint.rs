@@ -2,7 +2,6 @@
 //! Target: under 100 ms. Then what consumes the checked catalogue: the reference in each
 //! format, a changelog and the compatibility rules (linear in the number of metrics).
 
-use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -10,64 +9,9 @@ use metrics_schema::docs::{self, Format};
 use metrics_schema::lifecycle::Version;
 use metrics_schema::{Options, check, compat, diff};
 
-/// A catalogue of `n` metrics in the shape of vLLM's: counters, gauges and histograms over
-/// shared labels and bucket sets, one in ten deprecated with a replacement.
-fn catalogue(n: usize) -> String {
-    let mut out = String::from(
-        r#"[catalogue]
-namespace = "engine"
-stability = "stable"
-
-[labels.model_name]
-help = "Name of the served model."
-max_values = 8
-[labels.engine]
-help = "Index of the engine core."
-max_values = 16
-[labels.finished_reason]
-help = "Why the request finished."
-values = ["stop", "length", "abort", "error", "repetition"]
-
-[buckets]
-latency = [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0]
-tokens = { exponential = { start = 1.0, factor = 2.0, count = 15 } }
-"#,
-    );
-    for i in 0..n {
-        let (kind, suffix, extra) = match i % 4 {
-            0 => (
-                "counter",
-                "",
-                "labels = [\"model_name\", \"engine\", \"finished_reason\"]\n",
-            ),
-            1 => ("gauge", "", "labels = [\"model_name\", \"engine\"]\n"),
-            2 => (
-                "histogram",
-                "_seconds",
-                "unit = \"seconds\"\nlabels = [\"model_name\", \"engine\"]\nbuckets = \"latency\"\n",
-            ),
-            _ => (
-                "histogram",
-                "",
-                "labels = [\"model_name\"]\nbuckets = \"tokens\"\n",
-            ),
-        };
-        let _ = write!(
-            out,
-            "\n[[metric]]\nname = \"metric_{i}{suffix}\"\ntype = \"{kind}\"\nhelp = \"Generated metric number {i}.\"\n{extra}group = \"Group {}\"\nsince = \"0.{}.0\"\n",
-            i % 12,
-            i % 10,
-        );
-        if i % 10 == 9 {
-            let _ = write!(
-                out,
-                "deprecated = \"0.10\"\nreplaced_by = \"metric_{}\"\nnote = \"Renamed.\"\n",
-                i - 8
-            );
-        }
-    }
-    out
-}
+#[path = "support/catalogue.rs"]
+mod support;
+use support::catalogue;
 
 fn bench(c: &mut Criterion) {
     let text = catalogue(10_000);
