@@ -30,3 +30,8 @@ pub use notice::{deprecation_notice, help_with_notice};
 pub use policy::{Lifecycle, Schedule, Stability, Status, UnknownStability, Window};
 pub use show_hidden::{ShowHiddenError, check_show_hidden, show_hidden_value};
 pub use version::{Version, VersionError};
+
+/// The crate README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -136,3 +136,8 @@ fn run(args: &Args) -> syn::Result<proc_macro2::TokenStream> {
         syn::Error::new(span, e.message)
     })
 }
+
+/// The crate README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -178,3 +178,8 @@ pub use registry::{MetricSet, Registry, RegistryError};
 /// ```
 #[cfg(feature = "macros")]
 pub use metrics_schema_macros::catalogue;
+
+/// The crate README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -6,9 +6,11 @@ use metrics_schema_runtime::{Bound, Counter, Gauge, Histogram, Registry};
 
 use crate::events::{Event, FinishReason, Observer};
 
-/// The vLLM catalogue, compiled at the vLLM release the engine simulates.
+/// The vLLM catalogue, compiled at the vLLM release the engine simulates. `metrics.toml`
+/// in this package is a link to `examples/vllm/metrics.toml`, so that the packaged crate
+/// carries the catalogue it compiles.
 pub mod vllm {
-    metrics_schema_runtime::catalogue!("../vllm/metrics.toml", version = "0.11.2");
+    metrics_schema_runtime::catalogue!("metrics.toml", version = "0.11.2");
 }
 
 impl From<FinishReason> for vllm::FinishedReason {
