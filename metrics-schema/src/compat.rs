@@ -80,15 +80,27 @@ impl BaselineSpec {
     }
 }
 
-/// Reads the text of the catalogue named by `spec` (a path, or `git:REV:PATH` run with git
-/// in directory `dir`), refusing directories, non-UTF-8 and empty files as
-/// [`crate::read_catalogue`] does.
+/// Reads the text of the catalogue named by `spec` (a path, `-` for standard input, or
+/// `git:REV:PATH` run with git in directory `dir`), refusing directories, special files,
+/// non-UTF-8 and empty files as [`crate::read_catalogue`] does, with the default size
+/// limit.
 pub fn read_spec(spec: &str, dir: &Path) -> Result<String, LoadError> {
+    read_spec_limited(spec, dir, crate::io::DEFAULT_MAX_INPUT_SIZE)
+}
+
+/// [`read_spec`] with a size limit of `limit` bytes (a git blob larger than it is refused
+/// too).
+pub fn read_spec_limited(spec: &str, dir: &Path, limit: u64) -> Result<String, LoadError> {
     match BaselineSpec::parse(spec)? {
-        BaselineSpec::File(path) => crate::read_catalogue(&dir.join(path)).map_err(|mut e| {
-            e.path = spec.to_owned();
-            e
-        }),
+        BaselineSpec::File(path) if path == crate::io::STDIN => {
+            crate::read_catalogue_limited(Path::new(&path), limit)
+        }
+        BaselineSpec::File(path) => {
+            crate::read_catalogue_limited(&dir.join(path), limit).map_err(|mut e| {
+                e.path = spec.to_owned();
+                e
+            })
+        }
         BaselineSpec::Git { rev, path } => {
             let err = |message: String| LoadError {
                 path: spec.to_owned(),
@@ -104,16 +116,27 @@ pub fn read_spec(spec: &str, dir: &Path) -> Result<String, LoadError> {
                 let reason = stderr.trim().trim_start_matches("fatal: ");
                 return Err(err(format!("git cannot read `{rev}:{path}`: {reason}")));
             }
+            if out.stdout.len() as u64 > limit {
+                return Err(LoadError {
+                    path: spec.to_owned(),
+                    kind: LoadErrorKind::TooLarge { limit },
+                });
+            }
             crate::catalogue_text(out.stdout, spec)
         }
     }
 }
 
-/// Reads and checks the catalogue named by `spec` (see [`read_spec`]). The file name in
-/// diagnostics is `spec` as given.
+/// Reads and checks the catalogue named by `spec` (see [`read_spec`]), at most
+/// [`Options::max_input_size`] bytes. The file name in diagnostics is `spec` as given
+/// (`<stdin>` for `-`).
 pub fn load_spec(spec: &str, dir: &Path, options: &Options) -> Result<Checked, LoadError> {
-    let text = read_spec(spec, dir)?;
-    Ok(crate::check(&text, spec, options))
+    let text = read_spec_limited(spec, dir, options.max_input_size)?;
+    Ok(crate::check(
+        &text,
+        &crate::shown_path(Path::new(spec)),
+        options,
+    ))
 }
 
 /// What the compatibility rules found.
