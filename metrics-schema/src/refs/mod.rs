@@ -371,15 +371,16 @@ fn sample_suffix(suffix: &str) -> &'static str {
         .unwrap_or("")
 }
 
-/// Reports the diagnostics of `rule` about the expressions of the catalogue's own rules.
-pub(crate) fn report_catalogue(cx: &mut crate::lint::Context<'_>, rule: &crate::lint::Rule) {
+/// The reference pass ([`crate::lint::Pass::References`]): reports every problem of the
+/// expressions of the catalogue's own rules, whatever its rule, in one run.
+pub(crate) fn report_catalogue(cx: &mut crate::lint::Context<'_>) {
     if cx.cat.alerts.is_empty() && cx.cat.records.is_empty() {
         return;
     }
     let found = cx
         .resolver()
         .check_all(cx.cat.complete_rules().map(|r| r.expr()), cx.version);
-    for d in found.into_iter().filter(|d| d.rule == rule.id) {
+    for d in found {
         cx.report(d);
     }
 }

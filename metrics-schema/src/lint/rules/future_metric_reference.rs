@@ -1,7 +1,7 @@
 //! `future-metric-reference`: PromQL references a metric introduced after the version.
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Context, Rule, RuleKind};
+use crate::lint::{Check, Pass, Rule, RuleKind};
 
 pub(crate) static RULE: Rule = Rule {
     id: "future-metric-reference",
@@ -46,9 +46,5 @@ name = "SlowDecoding"
 expr = "histogram_quantile(0.9, sum by (le) (rate(inter_token_latency_seconds_bucket[5m]))) > 0.2"
 summary = "Tokens come slowly."
 "#,
-    check: Check::Model(check),
+    check: Check::Pass(Pass::References),
 };
-
-fn check(cx: &mut Context<'_>) {
-    crate::refs::report_catalogue(cx, &RULE);
-}

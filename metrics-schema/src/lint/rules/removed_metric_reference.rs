@@ -1,7 +1,7 @@
 //! `removed-metric-reference`: PromQL references a metric hidden or removed at the version.
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Context, Rule, RuleKind};
+use crate::lint::{Check, Pass, Rule, RuleKind};
 
 pub(crate) static RULE: Rule = Rule {
     id: "removed-metric-reference",
@@ -56,9 +56,5 @@ name = "KvCacheFull"
 expr = "app_kv_cache_usage_ratio > 0.9"
 summary = "The KV cache is almost full."
 "#,
-    check: Check::Model(check),
+    check: Check::Pass(Pass::References),
 };
-
-fn check(cx: &mut Context<'_>) {
-    crate::refs::report_catalogue(cx, &RULE);
-}

@@ -1,7 +1,7 @@
 //! `unknown-metric-reference`: PromQL references a name no metric of the catalogue exposes.
 
 use crate::diagnostic::Severity;
-use crate::lint::{Check, Context, Rule, RuleKind};
+use crate::lint::{Check, Pass, Rule, RuleKind};
 
 pub(crate) static RULE: Rule = Rule {
     id: "unknown-metric-reference",
@@ -45,9 +45,5 @@ expr = "sum(rate(app_requests_total[5m])) == 0"
 for = "10m"
 summary = "The app serves no requests."
 "#,
-    check: Check::Model(check),
+    check: Check::Pass(Pass::References),
 };
-
-fn check(cx: &mut Context<'_>) {
-    crate::refs::report_catalogue(cx, &RULE);
-}
