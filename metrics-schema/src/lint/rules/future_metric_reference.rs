@@ -1,7 +1,9 @@
 //! `future-metric-reference`: PromQL references a metric introduced after the version.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lifecycle::Version;
 use crate::lint::{Check, Pass, Rule, RuleKind};
+use crate::promql::Located;
 
 pub(crate) static RULE: Rule = Rule {
     id: "future-metric-reference",
@@ -48,3 +50,17 @@ summary = "Tokens come slowly."
 "#,
     check: Check::Pass(Pass::References),
 };
+
+/// Reference `r` to a metric introduced in `since`, later than `at`.
+pub(crate) fn diagnostic(r: &Located, since: &Version, at: &Version) -> Diagnostic {
+    let name = &r.name;
+    Diagnostic::new(
+        &RULE,
+        r.span,
+        format!("`{name}` appears in {since}: at {at} no series has this name yet"),
+    )
+    .label(format!("introduced in {since}"))
+    .help(format!(
+        "the reference works from {since} on; check the version (`--version` or the catalogue's `version` pin)"
+    ))
+}
