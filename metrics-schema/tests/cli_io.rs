@@ -8,7 +8,7 @@ use std::fs::{self, File};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use support::{code, command, example, repo, scratch, stderr, stdout, write};
+use support::{code, command, entries, example, repo, scratch, stderr, stdout, write};
 
 const ERRORS: &str = "[[metric]]\nname = \"queue\"\ntype = \"gauge\"\nhelpp = \"x\"\n";
 const WARNINGS_ONLY: &str =
@@ -257,16 +257,6 @@ fn a_dash_reads_standard_input() {
         "{}",
         stdout(&out)
     );
-}
-
-/// The names in `dir`, sorted.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Runs `schema` with `args` limited to files of 512 bytes (`ulimit -f 1`, with SIGXFSZ

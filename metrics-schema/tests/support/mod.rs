@@ -73,3 +73,18 @@ pub fn write(dir: &Path, name: &str, content: &[u8]) -> String {
     std::fs::write(&path, content).expect("write file");
     path.display().to_string()
 }
+
+/// The names of the entries of `dir`, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
