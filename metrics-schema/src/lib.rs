@@ -42,6 +42,7 @@ pub mod dashboard;
 pub mod diagnostic;
 pub mod diff;
 pub mod docs;
+pub mod io;
 pub mod lifecycle;
 pub mod lint;
 pub mod migrate;
@@ -75,6 +76,9 @@ pub struct Options {
     /// The `high-cardinality` threshold (default
     /// [`DEFAULT_HIGH_CARDINALITY_THRESHOLD`]).
     pub high_cardinality_threshold: u64,
+    /// The largest catalogue [`load`] reads, in bytes (default
+    /// [`io::DEFAULT_MAX_INPUT_SIZE`], 64 MiB).
+    pub max_input_size: u64,
 }
 
 impl Default for Options {
@@ -82,6 +86,7 @@ impl Default for Options {
         Options {
             version: None,
             high_cardinality_threshold: DEFAULT_HIGH_CARDINALITY_THRESHOLD,
+            max_input_size: io::DEFAULT_MAX_INPUT_SIZE,
         }
     }
 }
@@ -157,28 +162,46 @@ pub fn check(text: &str, file_name: &str, options: &Options) -> Checked {
     }
 }
 
-/// Reads the catalogue file at `path` and checks it. The file name in diagnostics is `path`
-/// as given.
+/// Reads the catalogue file at `path` (standard input when it is `-`) and checks it. The
+/// file name in diagnostics is `path` as given, or `<stdin>`.
 ///
-/// I/O problems (a missing path, a directory, a file that is not UTF-8, an empty file) are
-/// a [`LoadError`]: they say nothing about the catalogue's content.
+/// I/O problems (a missing path, a directory, a FIFO or device, a file larger than
+/// [`Options::max_input_size`], a file that is not UTF-8, an empty file) are a
+/// [`LoadError`]: they say nothing about the catalogue's content.
 pub fn load(path: impl AsRef<Path>, options: &Options) -> Result<Checked, LoadError> {
     let path = path.as_ref();
-    let text = read_catalogue(path)?;
-    Ok(check(&text, &path.display().to_string(), options))
+    let text = read_catalogue_limited(path, options.max_input_size)?;
+    Ok(check(&text, &shown_path(path), options))
 }
 
-/// Reads a catalogue file's text, refusing directories, non-UTF-8 and empty files.
-pub fn read_catalogue(path: &Path) -> Result<String, LoadError> {
-    let shown = path.display().to_string();
-    let err = |kind| LoadError {
-        path: shown.clone(),
-        kind,
-    };
-    if path.is_dir() {
-        return Err(err(LoadErrorKind::Directory));
+/// How diagnostics name the input at `path`: the path as given, `<stdin>` for `-`.
+pub fn shown_path(path: &Path) -> String {
+    if path.as_os_str() == io::STDIN {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
     }
-    let bytes = std::fs::read(path).map_err(|e| err(LoadErrorKind::Io(e.to_string())))?;
+}
+
+/// Reads a catalogue file's text with the default size limit
+/// ([`io::DEFAULT_MAX_INPUT_SIZE`]); see [`read_catalogue_limited`].
+pub fn read_catalogue(path: &Path) -> Result<String, LoadError> {
+    read_catalogue_limited(path, io::DEFAULT_MAX_INPUT_SIZE)
+}
+
+/// Reads a catalogue's text through [`io::read_input`] (a regular file, or standard input
+/// for `-`, at most `limit` bytes), refusing non-UTF-8 and empty files.
+pub fn read_catalogue_limited(path: &Path, limit: u64) -> Result<String, LoadError> {
+    let shown = shown_path(path);
+    let bytes = io::read_input(path, limit).map_err(|e| LoadError {
+        path: shown.clone(),
+        kind: match e {
+            io::InputError::Directory => LoadErrorKind::Directory,
+            io::InputError::NotAFile { what } => LoadErrorKind::NotAFile { what },
+            io::InputError::TooLarge { limit } => LoadErrorKind::TooLarge { limit },
+            io::InputError::Io(e) => LoadErrorKind::Io(e),
+        },
+    })?;
     catalogue_text(bytes, &shown)
 }
 
@@ -215,6 +238,17 @@ pub enum LoadErrorKind {
     Io(String),
     /// The path is a directory.
     Directory,
+    /// The path is a FIFO, a device or a socket: only regular files and standard input
+    /// are read.
+    NotAFile {
+        /// What the path is, with its article (`a FIFO`).
+        what: &'static str,
+    },
+    /// The file is larger than the input limit.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The file is not UTF-8; `offset` is the first invalid byte.
     NotUtf8 {
         /// Offset of the first byte that is not valid UTF-8.
@@ -232,6 +266,16 @@ impl fmt::Display for LoadError {
             LoadErrorKind::Directory => write!(
                 f,
                 "cannot read catalogue `{path}`: it is a directory; give the path of a metrics.toml file"
+            ),
+            LoadErrorKind::NotAFile { what } => write!(
+                f,
+                "cannot read catalogue `{path}`: {}",
+                io::InputError::NotAFile { what }
+            ),
+            LoadErrorKind::TooLarge { limit } => write!(
+                f,
+                "cannot read catalogue `{path}`: {}",
+                io::InputError::TooLarge { limit: *limit }
             ),
             LoadErrorKind::NotUtf8 { offset } => write!(
                 f,

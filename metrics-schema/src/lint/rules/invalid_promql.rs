@@ -1,7 +1,7 @@
 //! `invalid-promql`: a rule's `expr` is not valid PromQL.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::{Check, Context, Rule, RuleKind};
+use crate::lint::{Check, Pass, Rule, RuleKind};
 use crate::promql::InvalidPromql;
 use crate::source::Span;
 
@@ -35,7 +35,7 @@ name = "QueueBacklog"
 expr = "max(queue_depth) > 100"
 summary = "Requests pile up in the queue."
 "#,
-    check: Check::Model(check),
+    check: Check::Pass(Pass::References),
 };
 
 /// The diagnostic for the expression at `span`.
@@ -47,8 +47,4 @@ pub(crate) fn diagnostic(span: Span, error: &InvalidPromql) -> Diagnostic {
     )
     .label("not a PromQL expression")
     .help("check parentheses, braces and quotes; `promtool check rules` or the Prometheus UI show the exact place")
-}
-
-fn check(cx: &mut Context<'_>) {
-    crate::refs::report_catalogue(cx, &RULE);
 }
