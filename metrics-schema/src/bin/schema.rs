@@ -5,6 +5,8 @@
 //! 2 usage or I/O errors. The work is done by the `metrics-schema` library; this binary
 //! parses arguments and prints.
 
+#[path = "schema/codegen_python.rs"]
+mod codegen_python;
 #[path = "schema/rules_cmd.rs"]
 mod rules_cmd;
 
@@ -94,6 +96,8 @@ enum Command {
     Diff(commands::diff::DiffArgs),
     #[command(flatten)]
     Monitoring(rules_cmd::Command),
+    /// Generate code from the catalogue for other languages (`codegen python`).
+    Codegen(codegen_python::CodegenArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -191,6 +195,7 @@ fn main() -> ExitCode {
         Command::Docs(args) => commands::docs::run(args),
         Command::Diff(args) => commands::diff::run(args),
         Command::Monitoring(command) => command.run(),
+        Command::Codegen(args) => args.run(),
     };
     ExitCode::from(code)
 }

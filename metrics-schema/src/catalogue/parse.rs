@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::{
     BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, Keys, Label, LabelKind, Metric,
-    MetricKind, Policy, PolicyTable, Separator, full_name,
+    MULTIPROCESS_MODES, MetricKind, Policy, PolicyTable, Separator, full_name,
 };
 use crate::diagnostic::Diagnostic;
 use crate::lifecycle::{Lifecycle, Stability, Version, Window};
@@ -53,6 +53,7 @@ const METRIC_KEYS: &[&str] = &[
     "removed",
     "replaced_by",
     "note",
+    "multiprocess_mode",
     "allow",
 ];
 
@@ -738,6 +739,7 @@ impl Reader<'_> {
             replaced_by: None,
             replacement: None,
             note: None,
+            multiprocess_mode: None,
             allow: Vec::new(),
             header,
             keys: Keys::with_capacity(table.len()),
@@ -765,6 +767,7 @@ impl Reader<'_> {
                 "removed" => m.lifecycle.removed = self.version(&e, CX),
                 "replaced_by" => m.replaced_by = self.string(&e, CX),
                 "note" => m.note = self.string(&e, CX),
+                "multiprocess_mode" => m.multiprocess_mode = self.multiprocess_mode(&e),
                 _ => m.allow = self.strings(&e, CX).unwrap_or_default(),
             }
         }
@@ -786,6 +789,24 @@ impl Reader<'_> {
                 self.missing(header, key, CX, help_text);
             }
         }
+        if let (Some(mode), Some(kind)) = (m.keys.get("multiprocess_mode"), kind)
+            && m.multiprocess_mode.is_some()
+            && kind != MetricKind::Gauge
+        {
+            self.push(
+                Diagnostic::new(
+                    &parse_rule::RULE,
+                    mode.key,
+                    format!("`multiprocess_mode` applies to gauges only, not to a {kind}"),
+                )
+                .label("not a gauge")
+                .help(
+                    "prometheus_client sums counters and histograms across processes; remove \
+                     the key"
+                        .to_owned(),
+                ),
+            );
+        }
         if let (Some(name), Some(kind), Some(help)) = (name, kind, help) {
             m.name = name;
             m.kind = kind;
@@ -793,6 +814,30 @@ impl Reader<'_> {
             m.complete = true;
         }
         m
+    }
+
+    fn multiprocess_mode(&mut self, entry: &Entry<'_, '_>) -> Option<String> {
+        let text = self.string(entry, "[[metric]]")?;
+        if MULTIPROCESS_MODES.contains(&text.as_str()) {
+            return Some(text);
+        }
+        self.push(
+            Diagnostic::new(
+                &parse_rule::RULE,
+                entry.key,
+                format!(
+                    "unknown multiprocess_mode {text:?}: expected one of {}",
+                    MULTIPROCESS_MODES
+                        .iter()
+                        .map(|m| format!("{m:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .label("unknown mode")
+            .maybe_help(did_you_mean(&text, MULTIPROCESS_MODES)),
+        );
+        None
     }
 
     fn metric_kind(&mut self, entry: &Entry<'_, '_>) -> Option<MetricKind> {
