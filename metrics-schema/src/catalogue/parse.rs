@@ -11,8 +11,8 @@ use toml::Spanned as TomlSpanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, Keys, Label, LabelKind, Metric,
-    MULTIPROCESS_MODES, MetricKind, Policy, PolicyTable, Separator, full_name,
+    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, Keys, Label, LabelKind,
+    MULTIPROCESS_MODES, Metric, MetricKind, Policy, PolicyTable, Separator, full_name,
 };
 use crate::diagnostic::Diagnostic;
 use crate::lifecycle::{Lifecycle, Stability, Version, Window};

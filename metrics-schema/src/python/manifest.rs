@@ -193,9 +193,14 @@ mod tests {
             "[project]\nname = \"engine\"\nversion = \"0.11.2\"\n",
         )
         .unwrap();
-        let found = pyproject_version(&nested.join("metrics.toml")).unwrap().unwrap();
+        let found = pyproject_version(&nested.join("metrics.toml"))
+            .unwrap()
+            .unwrap();
         assert_eq!(found.version, Version::new(0, 11, 2));
-        assert_eq!(found.path, std::path::absolute(dir.join("pyproject.toml")).unwrap());
+        assert_eq!(
+            found.path,
+            std::path::absolute(dir.join("pyproject.toml")).unwrap()
+        );
 
         // A Cargo.toml nearer than the pyproject.toml: a Rust project, not ours to read.
         std::fs::write(nested.join("Cargo.toml"), "[package]\n").unwrap();

@@ -73,10 +73,10 @@ const MEMBERS: [&str; 2] = ["overflow_count", "shows_hidden"];
 
 /// Python's keywords: a name among them gets a trailing `_`.
 const KEYWORDS: [&str; 35] = [
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-    "try", "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 /// Names that cannot become distinct Python names (two metrics whose attributes collide,
@@ -166,16 +166,35 @@ pub fn string_literal(s: &str) -> String {
     out
 }
 
-/// Free text for a docstring body: backslashes and quotes escaped, controls as escapes.
+/// Free text for a docstring body: backslashes, triple quotes and controls escaped.
 fn doc_text(s: &str) -> String {
-    let literal = string_literal(s);
-    literal[1..literal.len() - 1].replace("\\n", "\n")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push('\n'),
+            '"' if out.ends_with("\"\"") => out.push_str("\\\""),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    if out.ends_with('"') {
+        out.push(' ');
+    }
+    out
 }
 
 /// A float as Python writes it (`1.0`, `0.25`, `inf`).
 fn float(b: f64) -> String {
     if b.is_infinite() {
-        return if b > 0.0 { "float(\"inf\")" } else { "float(\"-inf\")" }.to_owned();
+        return if b > 0.0 {
+            "float(\"inf\")"
+        } else {
+            "float(\"-inf\")"
+        }
+        .to_owned();
     }
     let s = format!("{b:?}");
     if s.contains(['.', 'e', 'E']) {
@@ -251,9 +270,7 @@ fn warning_message(catalogue: &Catalogue, m: &Metric, at: &Version) -> String {
         _ => message.push_str("; it has no replacement"),
     }
     if status == Status::Hidden {
-        message.push_str(
-            "; it records only when Metrics was given show_hidden=SHOW_HIDDEN_VALUE",
-        );
+        message.push_str("; it records only when Metrics was given show_hidden=SHOW_HIDDEN_VALUE");
     }
     message.push('.');
     message
@@ -314,7 +331,9 @@ fn lifecycle_doc(m: &Metric, at: &Version) -> String {
     let s = &m.schedule;
     let dates: Vec<String> = [
         m.since.as_ref().map(|v| format!("since {v}")),
-        s.deprecated.as_ref().map(|v| format!("deprecated from {v}")),
+        s.deprecated
+            .as_ref()
+            .map(|v| format!("deprecated from {v}")),
         s.hidden.as_ref().map(|v| format!("hidden from {v}")),
         s.removed.as_ref().map(|v| format!("removed from {v}")),
     ]
@@ -426,7 +445,10 @@ fn docstring(text: &str, n: usize) -> String {
     let body = doc_text(text);
     let pad = " ".repeat(n);
     if body.contains('\n') {
-        format!("{pad}\"\"\"{}\n{pad}\"\"\"\n", indent(&body, n).trim_start())
+        format!(
+            "{pad}\"\"\"{}\n{pad}\"\"\"\n",
+            indent(&body, n).trim_start()
+        )
     } else {
         format!("{pad}\"\"\"{body}\"\"\"\n")
     }
@@ -457,8 +479,7 @@ pub fn generate(catalogue: &Catalogue, file: &str, at: &Version) -> Result<Strin
         .map(|l| (l, camel(&l.name)))
         .collect();
     for (label, name) in &enums {
-        if let Some(owner) = module_names.insert(name.clone(), format!("label `{}`", label.name))
-        {
+        if let Some(owner) = module_names.insert(name.clone(), format!("label `{}`", label.name)) {
             problems.push(format!(
                 "label `{}` generates the enum `{name}`, which is already {owner}",
                 label.name
@@ -702,9 +723,7 @@ fn enum_class(out: &mut String, label: &Label, name: &str) {
     for v in values {
         let _ = writeln!(out, "    {} = {}", enum_member(v), string_literal(v));
     }
-    out.push_str(
-        "\n    def __str__(self) -> str:\n        return str(self.value)\n\n\n",
-    );
+    out.push_str("\n    def __str__(self) -> str:\n        return str(self.value)\n\n\n");
 }
 
 fn metric_class(out: &mut String, p: &Plan<'_>) {
@@ -836,7 +855,7 @@ fn metrics_class(
          self.shows_hidden: bool = shown\n        \
          \"\"\"Whether the hidden metrics are registered (show_hidden was valid).\"\"\"\n        \
          off, limits, bounds = _options(disabled, max_values, buckets)\n        \
-         if not created_series:\n            prometheus_client.disable_created_metrics()\n",
+         if not created_series:\n            prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]\n",
     );
     for p in plans {
         let m = p.metric;
@@ -881,7 +900,11 @@ fn metrics_class(
             p.status,
             p.index,
             p.class,
-            if m.labels.is_empty() { base_class(m.kind).to_owned() } else { p.class.clone() },
+            if m.labels.is_empty() {
+                base_class(m.kind).to_owned()
+            } else {
+                p.class.clone()
+            },
             labels_expr(m).replace("\n        ", "\n            "),
             live,
             string_literal(&m.help_at(at)),
