@@ -47,6 +47,7 @@ pub mod lifecycle;
 pub mod lint;
 pub mod migrate;
 pub mod promql;
+pub mod python;
 pub mod refs;
 pub mod render;
 pub mod source;

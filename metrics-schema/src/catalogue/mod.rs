@@ -240,6 +240,25 @@ pub enum BucketsRef {
     Runtime,
 }
 
+/// The values of a gauge's `multiprocess_mode`: `prometheus_client`'s modes, in its order.
+/// `live*` modes count only the values of processes still alive.
+pub const MULTIPROCESS_MODES: [&str; 10] = [
+    "all",
+    "liveall",
+    "min",
+    "livemin",
+    "max",
+    "livemax",
+    "sum",
+    "livesum",
+    "mostrecent",
+    "livemostrecent",
+];
+
+/// The `multiprocess_mode` of a gauge that sets none: the value most recently set by any
+/// process, as vLLM declares its gauges.
+pub const DEFAULT_MULTIPROCESS_MODE: &str = "mostrecent";
+
 /// A metric.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Metric {
@@ -278,6 +297,11 @@ pub struct Metric {
     pub replacement: Option<String>,
     /// A migration hint.
     pub note: Option<String>,
+    /// How `prometheus_client` combines a gauge's values across the processes of a
+    /// multiprocess Python engine (`multiprocess_mode`, one of [`MULTIPROCESS_MODES`]);
+    /// `None` means [`DEFAULT_MULTIPROCESS_MODE`]. Gauges only; the Rust runtime is one
+    /// process and ignores it.
+    pub multiprocess_mode: Option<String>,
     /// Rule ids silenced for this metric.
     pub allow: Vec<Spanned<String>>,
     /// The `[[metric]]` header (or the inline table).

@@ -11,8 +11,8 @@ use toml::Spanned as TomlSpanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, Keys, Label, LabelKind, Metric,
-    MetricKind, Policy, PolicyTable, Separator, full_name,
+    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, Keys, Label, LabelKind,
+    MULTIPROCESS_MODES, Metric, MetricKind, Policy, PolicyTable, Separator, full_name,
 };
 use crate::diagnostic::Diagnostic;
 use crate::lifecycle::{Lifecycle, Stability, Version, Window};
@@ -139,6 +139,7 @@ keys!(
         Removed = "removed",
         ReplacedBy = "replaced_by",
         Note = "note",
+        MultiprocessMode = "multiprocess_mode",
         Allow = "allow",
     }
 );
@@ -846,6 +847,7 @@ impl Reader<'_> {
             replaced_by: None,
             replacement: None,
             note: None,
+            multiprocess_mode: None,
             allow: Vec::new(),
             header,
             keys: Keys::with_capacity(table.len()),
@@ -873,6 +875,7 @@ impl Reader<'_> {
                 MetricKey::Removed => m.lifecycle.removed = self.version(&e, CX),
                 MetricKey::ReplacedBy => m.replaced_by = self.string(&e, CX),
                 MetricKey::Note => m.note = self.string(&e, CX),
+                MetricKey::MultiprocessMode => m.multiprocess_mode = self.multiprocess_mode(&e),
                 MetricKey::Allow => m.allow = self.strings(&e, CX).unwrap_or_default(),
             }
         }
@@ -894,6 +897,24 @@ impl Reader<'_> {
                 self.missing(header, key, CX, help_text);
             }
         }
+        if let (Some(mode), Some(kind)) = (m.keys.get("multiprocess_mode"), kind)
+            && m.multiprocess_mode.is_some()
+            && kind != MetricKind::Gauge
+        {
+            self.push(
+                Diagnostic::new(
+                    &parse_rule::RULE,
+                    mode.key,
+                    format!("`multiprocess_mode` applies to gauges only, not to a {kind}"),
+                )
+                .label("not a gauge")
+                .help(
+                    "prometheus_client sums counters and histograms across processes; remove \
+                     the key"
+                        .to_owned(),
+                ),
+            );
+        }
         if let (Some(name), Some(kind), Some(help)) = (name, kind, help) {
             m.name = name;
             m.kind = kind;
@@ -901,6 +922,30 @@ impl Reader<'_> {
             m.complete = true;
         }
         m
+    }
+
+    fn multiprocess_mode(&mut self, entry: &Entry<'_, '_>) -> Option<String> {
+        let text = self.string(entry, "[[metric]]")?;
+        if MULTIPROCESS_MODES.contains(&text.as_str()) {
+            return Some(text);
+        }
+        self.push(
+            Diagnostic::new(
+                &parse_rule::RULE,
+                entry.key,
+                format!(
+                    "unknown multiprocess_mode {text:?}: expected one of {}",
+                    MULTIPROCESS_MODES
+                        .iter()
+                        .map(|m| format!("{m:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .label("unknown mode")
+            .maybe_help(did_you_mean(&text, MULTIPROCESS_MODES)),
+        );
+        None
     }
 
     fn metric_kind(&mut self, entry: &Entry<'_, '_>) -> Option<MetricKind> {

@@ -13,6 +13,7 @@ mod cli;
 
 mod alerts;
 mod check_refs;
+mod codegen_python;
 mod dashboard;
 mod diff;
 mod docs;
@@ -78,6 +79,8 @@ enum Command {
     /// replacement where it is a rename (same type, same labels). Prints a unified diff, or
     /// writes the new file with -o; exits 1 when references that need a manual change remain.
     Migrate(migrate::MigrateArgs),
+    /// Generate code from the catalogue for other languages (`codegen python`).
+    Codegen(codegen_python::CodegenArgs),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +97,7 @@ fn main() -> ExitCode {
         Command::Dashboard(args) => dashboard::run(args),
         Command::CheckRefs(args) => check_refs::run(args),
         Command::Migrate(args) => migrate::run(args),
+        Command::Codegen(args) => codegen_python::run(args),
     };
     ExitCode::from(cli::exit(code))
 }
