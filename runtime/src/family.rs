@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::encoding::{FamilyText, Format, render_labels};
 use crate::label::decode;
-use crate::lifecycle::{Version, deprecation_notice, help_with_notice};
+use crate::lifecycle::{Version, deprecation_notice, exposition, help_with_notice};
 use crate::metric::{Metric, Sample};
 use crate::options::resolve_buckets;
 use crate::table::{AppendVec, HashTable};
@@ -167,13 +167,6 @@ impl<M: Metric, C: ClosedLabels, const N: usize> std::fmt::Debug for Family<M, C
     }
 }
 
-fn valid_name(name: &str, colons: bool) -> bool {
-    let mut chars = name.chars();
-    let ok_first = |c: char| c.is_ascii_alphabetic() || c == '_' || (colons && c == ':');
-    chars.next().is_some_and(ok_first)
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (colons && c == ':'))
-}
-
 impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
     /// Builds the family for `desc` with run-time `options`.
     ///
@@ -191,27 +184,21 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
                 built: M::TYPE,
             });
         }
-        if !valid_name(metric, true) {
+        if !exposition::is_valid_metric_name(metric) {
             return Err(BuildError::InvalidMetricName { metric });
         }
-        if let Some(unit) = desc.unit {
-            let suffix_ok = metric
-                .strip_suffix(unit)
-                .is_some_and(|rest| rest.ends_with('_'))
-                && !unit.is_empty();
-            if !suffix_ok || desc.metric_type == MetricType::Info {
-                return Err(BuildError::InvalidUnit { metric, unit });
-            }
+        if let Some(unit) = desc.unit
+            && desc.metric_type.check_unit(metric, unit).is_err()
+        {
+            return Err(BuildError::InvalidUnit { metric, unit });
         }
         let mut layout = Vec::with_capacity(desc.labels.len());
         let mut max_values = Vec::new();
         let mut closed_lists = Vec::new();
         let mut names = HashSet::new();
         for label in desc.labels {
-            let reserved = label.name.starts_with("__")
-                || label.name == "quantile"
-                || (label.name == "le" && desc.metric_type == MetricType::Histogram);
-            if !valid_name(label.name, false) || reserved || !names.insert(label.name) {
+            let reserved = desc.metric_type.reserved_label(label.name).is_some();
+            if !exposition::is_valid_name(label.name) || reserved || !names.insert(label.name) {
                 return Err(BuildError::InvalidLabelName {
                     metric,
                     label: label.name,
