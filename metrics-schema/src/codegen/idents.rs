@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span};
 
 use crate::catalogue::generated::{Identifier, identifier};
 
-pub(crate) use crate::catalogue::generated::{camel, spelled};
+pub(crate) use crate::catalogue::generated::camel;
 
 /// The identifier for `name` (already of the form `[a-zA-Z_][a-zA-Z0-9_]*`): itself, `r#`
 /// itself for a keyword, or itself followed by `_` when it cannot be raw (`self`, `_`).
@@ -14,6 +14,14 @@ pub(crate) fn ident(name: &str) -> Ident {
     match identifier(name) {
         Identifier::Plain(s) => Ident::new(&s, Span::call_site()),
         Identifier::Raw(s) => Ident::new_raw(&s, Span::call_site()),
+    }
+}
+
+/// The name an [`ident`] of `name` is spelled with in Rust source.
+pub(crate) fn spelled(name: &str) -> String {
+    match identifier(name) {
+        Identifier::Plain(s) => s,
+        Identifier::Raw(s) => format!("r#{s}"),
     }
 }
 
@@ -27,5 +35,6 @@ mod tests {
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
         assert_eq!(ident("_").to_string(), "__");
+        assert_eq!(spelled("type"), "r#type");
     }
 }

@@ -4,6 +4,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::catalogue::{Buckets, Catalogue, LabelKind, Metric, MetricKind, value_identifier};
+use crate::descriptor::{Deprecation, Descriptor, Stage as DescStage};
 use crate::lifecycle::{Status, Version, show_hidden_value};
 use crate::source::{Source, Span as SourceSpan};
 
@@ -458,53 +459,61 @@ fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenSt
     let rt = rt();
     let m = p.metric;
     let [desc, name_const, help_const, status_const] = &p.consts;
-    let name = &m.full_name;
-    let help = &m.help;
+    // The descriptor as a value (`crate::descriptor`), quoted: one source for generated
+    // code and for tests that hand descriptors to the runtime directly.
+    let Some(d) = Descriptor::of(m, version) else {
+        return TokenStream::new(); // removed: no descriptor (never called for those)
+    };
+    let name = &d.name;
+    let help = &d.help;
     let help_at = m.help_at(version);
-    let unit = str_option(m.unit.as_deref());
-    let metric_type = match m.kind {
+    let unit = str_option(d.unit.as_deref());
+    let metric_type = match d.metric_type {
         MetricKind::Counter => quote!(#rt::MetricType::Counter),
         MetricKind::Gauge => quote!(#rt::MetricType::Gauge),
         MetricKind::Histogram => quote!(#rt::MetricType::Histogram),
         MetricKind::Info => quote!(#rt::MetricType::Info),
     };
-    let deprecation = m.schedule.deprecated.as_ref().map(|since| {
-        let since = since.to_string();
-        let replaced_by = str_option(m.replacement.as_deref());
-        let note = str_option(m.note.as_deref());
+    let deprecation_tokens = |dep: &Deprecation| {
+        let since = &dep.since;
+        let replaced_by = str_option(dep.replaced_by.as_deref());
+        let note = str_option(dep.note.as_deref());
         quote!(#rt::Deprecation { since: #since, replaced_by: #replaced_by, note: #note })
-    });
-    let stage = match (p.status, deprecation) {
-        (Status::Hidden, Some(d)) => quote!(#rt::Stage::Hidden(::core::option::Option::Some(#d))),
-        (Status::Hidden, None) => quote!(#rt::Stage::Hidden(::core::option::Option::None)),
-        (Status::Deprecated, Some(d)) => quote!(#rt::Stage::Deprecated(#d)),
-        _ => quote!(#rt::Stage::Active),
     };
-    let labels = m.labels.iter().map(|label| {
+    let stage = match &d.stage {
+        DescStage::Hidden(Some(dep)) => {
+            let dep = deprecation_tokens(dep);
+            quote!(#rt::Stage::Hidden(::core::option::Option::Some(#dep)))
+        }
+        DescStage::Hidden(None) => quote!(#rt::Stage::Hidden(::core::option::Option::None)),
+        DescStage::Deprecated(dep) => {
+            let dep = deprecation_tokens(dep);
+            quote!(#rt::Stage::Deprecated(#dep))
+        }
+        DescStage::Active => quote!(#rt::Stage::Active),
+    };
+    let labels = d.labels.iter().map(|label| {
         let label_name = &label.name;
-        match &label.kind {
-            LabelKind::Open { max_values } => {
-                let max = max_values
-                    .and_then(|n| usize::try_from(n).ok())
-                    .map_or_else(
-                        || quote!(usize::MAX),
-                        |n| {
-                            let n = Literal::usize_unsuffixed(n);
-                            quote!(#n)
-                        },
-                    );
+        match &label.closed {
+            None => {
+                let max = if label.max_values == usize::MAX {
+                    quote!(usize::MAX)
+                } else {
+                    let n = Literal::usize_unsuffixed(label.max_values);
+                    quote!(#n)
+                };
                 quote!(#rt::LabelDesc {
                     name: #label_name,
                     kind: #rt::LabelKind::Open { max_values: #max },
                 })
             }
-            LabelKind::Closed { values } => quote!(#rt::LabelDesc {
+            Some(values) => quote!(#rt::LabelDesc {
                 name: #label_name,
                 kind: #rt::LabelKind::Closed(&[#(#values),*]),
             }),
         }
     });
-    let buckets = match &m.buckets {
+    let buckets = match &d.buckets {
         Some(Buckets::Bounds(bounds)) => {
             let bounds = bounds.iter().map(|b| Literal::f64_suffixed(*b));
             quote!(#rt::Buckets::Static(&[#(#bounds),*]))
