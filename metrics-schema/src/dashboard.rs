@@ -187,13 +187,10 @@ fn variable_queries(shown: &[&Metric], labels: &[String]) -> Vec<Value> {
         .collect()
 }
 
-/// The sample a variable query reads: a counter's `_total`, a histogram's `_count`.
+/// The sample a variable query reads: a counter's `_total`, a histogram's `_count`, an
+/// info metric's `_info`.
 fn sample_name(m: &Metric) -> String {
-    match m.kind {
-        MetricKind::Counter => format!("{}_total", m.full_name),
-        MetricKind::Histogram => format!("{}_count", m.full_name),
-        MetricKind::Gauge | MetricKind::Info => m.full_name.clone(),
-    }
+    format!("{}{}", m.full_name, m.kind.count_suffix())
 }
 
 /// `{a=~"$a", b=~"$b"}`, or nothing without labels.
@@ -238,19 +235,21 @@ fn panels(m: &Metric, variables: &[String]) -> Vec<Value> {
         .collect::<Vec<_>>()
         .join(" ");
     let full = &m.full_name;
+    // The sample carrying the value: `_total`, the name itself, `_bucket` or `_info`.
+    let value = format!("{full}{}", m.kind.sample_suffixes()[0]);
     let unit = grafana_unit(m);
     match m.kind {
         MetricKind::Counter => {
-            let expr = format!("sum by ({by}) (rate({full}_total{filter}[$__rate_interval]))");
+            let expr = format!("sum by ({by}) (rate({value}{filter}[$__rate_interval]))");
             vec![timeseries(
-                &format!("{full}_total per second"),
+                &format!("{value} per second"),
                 m,
                 unit,
                 vec![target("A", &expr, &legend_or(&legend, full))],
             )]
         }
         MetricKind::Gauge | MetricKind::Info => {
-            let expr = format!("{full}{filter}");
+            let expr = format!("{value}{filter}");
             let legend = if legend.is_empty() {
                 "{{instance}}".to_owned()
             } else {
@@ -268,7 +267,7 @@ fn panels(m: &Metric, variables: &[String]) -> Vec<Value> {
                 .into_iter()
                 .map(|(id, q, name)| {
                     let expr = format!(
-                        "histogram_quantile({q}, sum by ({by_le}) (rate({full}_bucket{filter}[$__rate_interval])))"
+                        "histogram_quantile({q}, sum by ({by_le}) (rate({value}{filter}[$__rate_interval])))"
                     );
                     let legend = if legend.is_empty() {
                         name.to_owned()
@@ -278,8 +277,7 @@ fn panels(m: &Metric, variables: &[String]) -> Vec<Value> {
                     target(id, &expr, &legend)
                 })
                 .collect();
-            let heatmap_expr =
-                format!("sum by (le) (rate({full}_bucket{filter}[$__rate_interval]))");
+            let heatmap_expr = format!("sum by (le) (rate({value}{filter}[$__rate_interval]))");
             let mut heatmap_target = target("A", &heatmap_expr, "{{le}}");
             heatmap_target["format"] = json!("heatmap");
             vec![
@@ -403,13 +401,13 @@ type = "gauge"
 help = "Old."
 labels = ["model"]
 deprecated = "0.1"
-replaced_by = "new"
+replaced_by = "current"
 group = "A"
 
 [[metric]]
-name = "new"
+name = "current"
 type = "gauge"
-help = "New."
+help = "Current."
 labels = ["model"]
 group = "A"
 
@@ -449,7 +447,7 @@ help = "Build."
             kinds,
             [
                 ("row", "A"),
-                ("timeseries", "app_new"),
+                ("timeseries", "app_current"),
                 ("row", "B"),
                 ("timeseries", "app_latency_seconds p50 / p90 / p99"),
                 ("heatmap", "app_latency_seconds distribution"),
@@ -466,7 +464,7 @@ help = "Build."
         // `model` is on every shown metric: a variable, filtering every query.
         let vars = board["templating"]["list"].as_array().unwrap();
         assert_eq!(vars.len(), 2);
-        assert_eq!(vars[1]["definition"], "label_values(app_new, model)");
+        assert_eq!(vars[1]["definition"], "label_values(app_current, model)");
         assert!(
             panels[3]["targets"][2]["expr"]
                 .as_str()

@@ -39,6 +39,7 @@ pub mod catalogue;
 pub mod codegen;
 pub mod compat;
 pub mod dashboard;
+pub mod descriptor;
 pub mod diagnostic;
 pub mod diff;
 pub mod docs;

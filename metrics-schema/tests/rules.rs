@@ -113,7 +113,12 @@ const FIRES: &[Fires] = &[
         (1, 1),
         "[labels.__tenant]\nmax_values = 3\n",
     ),
-    fires("reserved-label", (1, 1), "[labels.le]\nvalues = [\"1\"]\n"),
+    // `le` is reserved on histograms only: reported where a histogram lists it.
+    fires(
+        "reserved-label",
+        (9, 11),
+        "[labels.le]\nvalues = [\"1\"]\n[[metric]]\nname = \"wait_seconds\"\ntype = \"histogram\"\nunit = \"seconds\"\nhelp = \"W.\"\nbuckets = [1.0]\nlabels = [\"le\"]\n",
+    ),
     // duplicate-metric at the `name` of the later metric.
     fires(
         "duplicate-metric",
@@ -499,6 +504,33 @@ const FIRES: &[Fires] = &[
         version: Some("0.12.0"),
         toml: "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"usage\"\ntype = \"gauge\"\nhelp = \"U.\"\nsince = \"0.13\"\n[[alert]]\nname = \"A\"\nexpr = \"max(app_usage) > 1\"\nsummary = \"S.\"\n",
     },
+    // generated-name at the `name` value of the later metric.
+    fires(
+        "generated-name",
+        (2, 8),
+        "[[metric]]\nname = \"new\"\ntype = \"gauge\"\nhelp = \"N.\"\n",
+    ),
+    fires(
+        "generated-name",
+        (6, 8),
+        "[[metric]]\nname = \"jobs\"\ntype = \"gauge\"\nhelp = \"J.\"\n[[metric]]\nname = \"jobs_name\"\ntype = \"gauge\"\nhelp = \"J.\"\n",
+    ),
+    fires(
+        "generated-name",
+        (2, 8),
+        "[[metric]]\nname = \"None\"\ntype = \"gauge\"\nhelp = \"N.\"\nallow = [\"camel-case\"]\n",
+    ),
+    fires(
+        "generated-name",
+        (1, 1),
+        "[labels.VERSION]\nmax_values = 2\n[[metric]]\nname = \"v\"\ntype = \"gauge\"\nhelp = \"V.\"\nlabels = [\"VERSION\"]\n",
+    ),
+    // unit-not-allowed at `unit`.
+    fires(
+        "unit-not-allowed",
+        (4, 1),
+        "[[metric]]\nname = \"build_seconds\"\ntype = \"info\"\nunit = \"seconds\"\nhelp = \"B.\"\n",
+    ),
 ];
 
 const QUIET: &[Quiet] = &[
@@ -730,6 +762,18 @@ const QUIET: &[Quiet] = &[
         version: Some("0.13.0-rc.1"),
         toml: "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"usage\"\ntype = \"gauge\"\nhelp = \"U.\"\nsince = \"0.13\"\n[[alert]]\nname = \"A\"\nexpr = \"max(app_usage) > 1\"\nsummary = \"S.\"\n",
     },
+    quiet(
+        "reserved-label",
+        "[labels.le]\nmax_values = 3\n[[metric]]\nname = \"q\"\ntype = \"gauge\"\nhelp = \"Q.\"\nlabels = [\"le\"]\n",
+    ),
+    quiet(
+        "generated-name",
+        "[labels.Version]\nmax_values = 2\n[labels.VERSION]\nmax_values = 2\n[[metric]]\nname = \"news\"\ntype = \"gauge\"\nhelp = \"N.\"\nlabels = [\"Version\"]\n[[metric]]\nname = \"job_queue\"\ntype = \"gauge\"\nhelp = \"J.\"\n[[metric]]\nname = \"jobs\"\ntype = \"gauge\"\nhelp = \"J.\"\n",
+    ),
+    quiet(
+        "unit-not-allowed",
+        "[[metric]]\nname = \"build\"\ntype = \"info\"\nhelp = \"B.\"\n[[metric]]\nname = \"up_seconds\"\ntype = \"gauge\"\nunit = \"seconds\"\nhelp = \"U.\"\n",
+    ),
 ];
 
 #[test]

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::encoding::{FamilyText, Format, render_labels};
 use crate::label::decode;
-use crate::lifecycle::{Version, deprecation_notice, help_with_notice};
+use crate::lifecycle::{Version, deprecation_notice, exposition, help_with_notice};
 use crate::metric::{Metric, Sample};
 use crate::options::resolve_buckets;
 use crate::table::{AppendVec, HashTable};
@@ -167,11 +167,102 @@ impl<M: Metric, C: ClosedLabels, const N: usize> std::fmt::Debug for Family<M, C
     }
 }
 
-fn valid_name(name: &str, colons: bool) -> bool {
-    let mut chars = name.chars();
-    let ok_first = |c: char| c.is_ascii_alphabetic() || c == '_' || (colons && c == ':');
-    chars.next().is_some_and(ok_first)
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (colons && c == ':'))
+/// What building a family derives from its descriptor and options, before the Rust types
+/// are compared.
+struct Prepared {
+    layout: Vec<Slot>,
+    max_values: Vec<usize>,
+    closed_lists: Vec<&'static [&'static str]>,
+    bounds: Arc<[f64]>,
+    help: String,
+}
+
+/// Checks `desc` with `options` as [`Family::new`] does, except for the fit with the
+/// family's Rust types (which generated code guarantees): names, unit, labels, buckets
+/// and the deprecation version. Every check is a call of the shared exposition facts
+/// (`crate::lifecycle::exposition`), which `schema lint` applies to the catalogue.
+///
+/// ```
+/// use metrics_schema_runtime::*;
+///
+/// static BUILD: MetricDesc = MetricDesc {
+///     name: "build_seconds",
+///     help: "Build information.",
+///     unit: Some("seconds"),
+///     metric_type: MetricType::Info,
+///     stage: Stage::Active,
+///     labels: &[],
+///     buckets: Buckets::None,
+/// };
+/// assert!(matches!(check_desc(&BUILD, &Options::new()), Err(BuildError::InvalidUnit { .. })));
+/// ```
+pub fn check_desc(desc: &'static MetricDesc, options: &Options) -> Result<(), BuildError> {
+    prepare(desc, options).map(|_| ())
+}
+
+fn prepare(desc: &'static MetricDesc, options: &Options) -> Result<Prepared, BuildError> {
+    let metric = desc.name;
+    if !exposition::is_valid_metric_name(metric) {
+        return Err(BuildError::InvalidMetricName { metric });
+    }
+    if let Some(unit) = desc.unit
+        && desc.metric_type.check_unit(metric, unit).is_err()
+    {
+        return Err(BuildError::InvalidUnit { metric, unit });
+    }
+    let mut layout = Vec::with_capacity(desc.labels.len());
+    let mut max_values = Vec::new();
+    let mut closed_lists = Vec::new();
+    let mut names = HashSet::new();
+    for label in desc.labels {
+        let reserved = desc.metric_type.reserved_label(label.name).is_some();
+        if !exposition::is_valid_name(label.name) || reserved || !names.insert(label.name) {
+            return Err(BuildError::InvalidLabelName {
+                metric,
+                label: label.name,
+            });
+        }
+        match label.kind {
+            LabelKind::Open { max_values: max } => {
+                let max = options.max_values_of(label.name).unwrap_or(max);
+                if max == 0 {
+                    return Err(BuildError::ZeroMaxValues {
+                        metric,
+                        label: label.name,
+                    });
+                }
+                layout.push(Slot::Open(max_values.len()));
+                max_values.push(max);
+            }
+            LabelKind::Closed(values) => {
+                layout.push(Slot::Closed(closed_lists.len()));
+                closed_lists.push(values);
+            }
+        }
+    }
+    let bounds = if desc.metric_type == MetricType::Histogram {
+        resolve_buckets(desc, options)?
+    } else {
+        Arc::from([])
+    };
+    let help = match desc.stage.deprecation() {
+        Some(d) => {
+            let since = Version::parse_release(d.since)
+                .map_err(|error| BuildError::InvalidVersion { metric, error })?;
+            help_with_notice(
+                desc.help,
+                &deprecation_notice(&since, d.replaced_by, d.note),
+            )
+        }
+        None => desc.help.to_owned(),
+    };
+    Ok(Prepared {
+        layout,
+        max_values,
+        closed_lists,
+        bounds,
+        help,
+    })
 }
 
 impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
@@ -191,50 +282,13 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
                 built: M::TYPE,
             });
         }
-        if !valid_name(metric, true) {
-            return Err(BuildError::InvalidMetricName { metric });
-        }
-        if let Some(unit) = desc.unit {
-            let suffix_ok = metric
-                .strip_suffix(unit)
-                .is_some_and(|rest| rest.ends_with('_'))
-                && !unit.is_empty();
-            if !suffix_ok || desc.metric_type == MetricType::Info {
-                return Err(BuildError::InvalidUnit { metric, unit });
-            }
-        }
-        let mut layout = Vec::with_capacity(desc.labels.len());
-        let mut max_values = Vec::new();
-        let mut closed_lists = Vec::new();
-        let mut names = HashSet::new();
-        for label in desc.labels {
-            let reserved = label.name.starts_with("__")
-                || label.name == "quantile"
-                || (label.name == "le" && desc.metric_type == MetricType::Histogram);
-            if !valid_name(label.name, false) || reserved || !names.insert(label.name) {
-                return Err(BuildError::InvalidLabelName {
-                    metric,
-                    label: label.name,
-                });
-            }
-            match label.kind {
-                LabelKind::Open { max_values: max } => {
-                    let max = options.max_values_of(label.name).unwrap_or(max);
-                    if max == 0 {
-                        return Err(BuildError::ZeroMaxValues {
-                            metric,
-                            label: label.name,
-                        });
-                    }
-                    layout.push(Slot::Open(max_values.len()));
-                    max_values.push(max);
-                }
-                LabelKind::Closed(values) => {
-                    layout.push(Slot::Closed(closed_lists.len()));
-                    closed_lists.push(values);
-                }
-            }
-        }
+        let Prepared {
+            layout,
+            max_values,
+            closed_lists,
+            bounds,
+            help,
+        } = prepare(desc, options)?;
         if max_values.len() != N {
             return Err(BuildError::LabelMismatch {
                 metric,
@@ -254,23 +308,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
                 ),
             });
         }
-        let bounds = if desc.metric_type == MetricType::Histogram {
-            resolve_buckets(desc, options)?
-        } else {
-            Arc::from([])
-        };
         let exposed = !matches!(desc.stage, Stage::Hidden(_)) || options.shows_hidden();
-        let help = match desc.stage.deprecation() {
-            Some(d) => {
-                let since = Version::parse_release(d.since)
-                    .map_err(|error| BuildError::InvalidVersion { metric, error })?;
-                help_with_notice(
-                    desc.help,
-                    &deprecation_notice(&since, d.replaced_by, d.note),
-                )
-            }
-            None => desc.help.to_owned(),
-        };
         let text = FamilyText::new(desc, &help, &bounds);
         let mut inner = Inner {
             desc,

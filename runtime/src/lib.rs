@@ -135,7 +135,7 @@ pub use metrics_schema_lifecycle as lifecycle;
 pub use desc::{Buckets, Deprecation, LabelDesc, LabelKind, MetricDesc, MetricType, Stage};
 pub use encoding::Format;
 pub use encoding::negotiate::{Negotiated, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, negotiate};
-pub use family::{Bound, Collector, Family, FamilySnapshot, Padded, SeriesSnapshot};
+pub use family::{Bound, Collector, Family, FamilySnapshot, Padded, SeriesSnapshot, check_desc};
 pub use label::{ClosedLabel, ClosedLabels, OVERFLOW_VALUE};
 pub use metric::{
     Counter, Gauge, Histogram, HistogramSnapshot, Info, InvalidBuckets, Metric, Sample,

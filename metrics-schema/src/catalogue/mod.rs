@@ -7,11 +7,11 @@
 
 mod alerts;
 mod buckets;
+pub(crate) mod generated;
 mod names;
 pub(crate) mod parse;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
 use crate::lifecycle::{Lifecycle, Schedule, Stability, Version, Window};
@@ -19,7 +19,13 @@ use crate::source::{Span, Spanned};
 
 pub use alerts::{Alert, Record, RuleEntry, RuleRef};
 pub use buckets::{BucketError, BucketSpec, MAX_BUCKETS};
-pub use names::{ExposedNames, is_valid_name, value_identifier, value_key};
+pub use names::{ExposedNames, value_identifier, value_key};
+
+/// A metric type: the shared [`MetricType`](crate::lifecycle::MetricType), under the name
+/// the catalogue model has always used.
+pub use crate::lifecycle::MetricType as MetricKind;
+/// Name validity is an exposition fact, shared with the runtime.
+pub use crate::lifecycle::exposition::is_valid_name;
 
 /// A validated catalogue.
 #[derive(Clone, Debug)]
@@ -174,50 +180,6 @@ pub struct BucketSet {
     pub key: Span,
     /// The value.
     pub value: Span,
-}
-
-/// A metric type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MetricKind {
-    /// A monotonically increasing count; exposed as `<name>_total`.
-    Counter,
-    /// A value that goes up and down.
-    Gauge,
-    /// A distribution in buckets; exposed as `_bucket`, `_sum`, `_count`.
-    Histogram,
-    /// Constant metadata; exposed as `<name>_info` with value 1.
-    Info,
-}
-
-impl MetricKind {
-    /// Every type, in catalogue spelling order.
-    pub const ALL: [MetricKind; 4] = [
-        MetricKind::Counter,
-        MetricKind::Gauge,
-        MetricKind::Histogram,
-        MetricKind::Info,
-    ];
-
-    /// `counter`, `gauge`, `histogram` or `info`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MetricKind::Counter => "counter",
-            MetricKind::Gauge => "gauge",
-            MetricKind::Histogram => "histogram",
-            MetricKind::Info => "info",
-        }
-    }
-
-    /// Parses the catalogue spelling.
-    pub fn parse(s: &str) -> Option<MetricKind> {
-        MetricKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl fmt::Display for MetricKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A histogram's buckets, resolved.

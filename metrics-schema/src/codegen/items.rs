@@ -4,18 +4,15 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::catalogue::{Buckets, Catalogue, LabelKind, Metric, MetricKind, value_identifier};
+use crate::descriptor::{Deprecation, Descriptor, Stage as DescStage};
 use crate::lifecycle::{Status, Version, show_hidden_value};
 use crate::source::{Source, Span as SourceSpan};
 
 use super::docs;
-use super::idents::{Namespace, camel, ident, screaming};
-
-/// The most closed labels one metric can have: the runtime combines closed labels in
-/// tuples of up to six.
-const MAX_CLOSED_LABELS: usize = 6;
-
-/// The constants generated next to `Metrics`.
-const MODULE_CONSTS: [&str; 2] = ["VERSION", "SHOW_HIDDEN_VALUE"];
+use super::idents::{camel, ident};
+use crate::catalogue::generated::{
+    MAX_TUPLE_CLOSED, clashes, closed_type_name, const_names, removed_trait_name,
+};
 
 /// The path of the runtime crate in generated code.
 fn rt() -> TokenStream {
@@ -107,24 +104,78 @@ impl Plan<'_> {
         }
     }
 
-    /// The `ClosedLabels` type: `()`, the enum, or a tuple of enums.
+    /// The `ClosedLabels` type: `()`, the enum, a tuple of enums, or past
+    /// [`MAX_TUPLE_CLOSED`] labels the generated combination type.
     fn closed_type(&self) -> TokenStream {
         let enums: Vec<&Ident> = self.closed().filter_map(|p| p.closed.as_ref()).collect();
         match enums.as_slice() {
             [] => quote!(()),
             [one] => quote!(#one),
-            many => quote!((#(#many,)*)),
+            many if many.len() <= MAX_TUPLE_CLOSED => quote!((#(#many,)*)),
+            _ => {
+                let ty = self.combined();
+                quote!(#ty)
+            }
         }
     }
 
-    /// The closed-label argument: `()`, the value, or a tuple of values.
+    /// The closed-label argument: `()`, the value, or a tuple of values (the generated
+    /// combination type past [`MAX_TUPLE_CLOSED`]).
     fn closed_value(&self) -> TokenStream {
         let values: Vec<&Ident> = self.closed().map(|p| &p.ident).collect();
         match values.as_slice() {
             [] => quote!(()),
             [one] => quote!(#one),
-            many => quote!((#(#many,)*)),
+            many if many.len() <= MAX_TUPLE_CLOSED => quote!((#(#many,)*)),
+            many => {
+                let ty = self.combined();
+                quote!(#ty(#(#many),*))
+            }
         }
+    }
+
+    /// The name of the combination type of a metric with many closed labels.
+    fn combined(&self) -> Ident {
+        Ident::new(&closed_type_name(&self.metric.name), Span::call_site())
+    }
+
+    /// The combination type of a live metric with more closed labels than a tuple holds:
+    /// a tuple struct of the enums implementing `ClosedLabels` (mixed radix, first label
+    /// most significant, like the tuples).
+    fn combined_type(&self) -> Option<TokenStream> {
+        let enums: Vec<&Ident> = self.closed().filter_map(|p| p.closed.as_ref()).collect();
+        if enums.len() <= MAX_TUPLE_CLOSED {
+            return None;
+        }
+        let rt = rt();
+        let ty = self.combined();
+        let fields: Vec<proc_macro2::Literal> = (0..enums.len())
+            .map(proc_macro2::Literal::usize_unsuffixed)
+            .collect();
+        let doc = format!(
+            "The closed labels of `{}`, in catalogue order (generated because a tuple holds \
+             at most {MAX_TUPLE_CLOSED}).",
+            self.metric.full_name
+        );
+        Some(quote! {
+            #[doc = #doc]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            pub struct #ty(#(pub #enums),*);
+
+            impl #rt::ClosedLabels for #ty {
+                const LISTS: &'static [&'static [&'static str]] =
+                    &[#(<#enums as #rt::ClosedLabel>::VALUES),*];
+                const CARDINALITY: usize =
+                    1 #(* <#enums as #rt::ClosedLabel>::VALUES.len())*;
+                #[inline(always)]
+                fn dense_index(self) -> usize {
+                    let mut index = 0;
+                    #(index = index * <#enums as #rt::ClosedLabel>::VALUES.len()
+                        + #rt::ClosedLabel::index(self.#fields);)*
+                    index
+                }
+            }
+        })
     }
 
     fn family_type(&self) -> TokenStream {
@@ -144,13 +195,14 @@ pub(crate) fn generate(
     version: &Version,
     track: Option<&str>,
 ) -> Result<TokenStream, Vec<String>> {
-    let mut problems = Vec::new();
-    let mut types = Namespace::default();
-    let mut members = Namespace::default();
-    let struct_origin = "the generated struct".to_owned();
-    types.claim("Metrics".into(), struct_origin.clone(), &mut problems);
-    for fixed in ["new", "options"] {
-        members.claim(fixed.into(), format!("`Metrics::{fixed}`"), &mut problems);
+    // The names are checked as the `generated-name` rule checks them: `check` already
+    // refused a catalogue with a clash, so this only guards against a bug.
+    let problems: Vec<String> = clashes(catalogue)
+        .iter()
+        .map(|c| c.message(&|span| Some(at(source, span))))
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
     }
 
     // Closed labels: one enum each.
@@ -159,59 +211,15 @@ pub(crate) fn generate(
         let LabelKind::Closed { values } = &label.kind else {
             continue;
         };
-        let name = camel(&label.name);
-        let origin = format!("label `{}` ({})", label.name, at(source, label.header));
-        types.claim(name.clone(), origin, &mut problems);
-        enums.push(closed_enum(catalogue, label, &name, values, version));
+        enums.push(closed_enum(
+            catalogue,
+            label,
+            &camel(&label.name),
+            values,
+            version,
+        ));
     }
-
     let plans: Vec<Plan<'_>> = catalogue.metrics.iter().map(|m| plan(m, version)).collect();
-    for p in &plans {
-        let m = p.metric;
-        let name_span = m.keys.value("name").unwrap_or(m.header);
-        let origin = format!("metric `{}` ({})", m.name, at(source, name_span));
-        let mut claim = |ns: &mut Namespace, ident: &Ident| {
-            let name = ident.to_string();
-            let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
-            ns.claim(name, origin.clone(), &mut problems);
-        };
-        claim(&mut members, &p.field);
-        claim(&mut members, &p.family);
-        if p.has_open() {
-            claim(&mut members, &p.bind);
-        }
-        if p.status == Status::Removed {
-            claim(&mut types, &removed_trait(m));
-        } else {
-            for c in &p.consts {
-                claim(&mut members, c);
-            }
-        }
-        // Generated code binds metric and label names in patterns (`let`, parameters),
-        // where the name of a constant in scope is a constant pattern, not a binding.
-        let bound = std::iter::once(&p.field).chain(p.params.iter().map(|q| &q.ident));
-        for name in bound {
-            if MODULE_CONSTS.iter().any(|c| name == c) {
-                problems.push(format!(
-                    "{origin} uses the name `{name}`, which is the generated constant `{name}`; \
-                     rename it"
-                ));
-            }
-        }
-        let closed = p.closed().count();
-        if closed > MAX_CLOSED_LABELS {
-            let span = m.keys.value("labels").unwrap_or(m.header);
-            problems.push(format!(
-                "metric `{}` ({}) has {closed} closed labels; generated code supports at most \
-                 {MAX_CLOSED_LABELS} per metric: make some of them open",
-                m.name,
-                at(source, span)
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
 
     let rt = rt();
     let live: Vec<&Plan<'_>> = plans
@@ -254,6 +262,7 @@ pub(crate) fn generate(
         format_ident!("options")
     };
     let consts = live.iter().map(|p| desc_items(catalogue, p, version));
+    let combined = live.iter().filter_map(|p| p.combined_type());
     let accessors = live.iter().map(|p| accessors(catalogue, p, version));
     let removed = plans
         .iter()
@@ -274,6 +283,8 @@ pub(crate) fn generate(
         pub const SHOW_HIDDEN_VALUE: ::core::option::Option<&str> = #show_hidden;
 
         #(#enums)*
+
+        #(#combined)*
 
         #[doc = #struct_doc]
         #[derive(Clone, Debug)]
@@ -362,7 +373,6 @@ fn build_in_chunks(live: &[&Plan<'_>]) -> (Vec<TokenStream>, Vec<TokenStream>) {
 }
 
 fn plan<'a>(metric: &'a Metric, version: &Version) -> Plan<'a> {
-    let scream = screaming(&metric.name);
     let params = metric
         .labels
         .iter()
@@ -382,12 +392,7 @@ fn plan<'a>(metric: &'a Metric, version: &Version) -> Plan<'a> {
         field: ident(&metric.name),
         bind: ident(&format!("{}_bind", metric.name)),
         family: ident(&format!("{}_family", metric.name)),
-        consts: [
-            format_ident!("{}", scream),
-            format_ident!("{}_NAME", scream),
-            format_ident!("{}_HELP", scream),
-            format_ident!("{}_STATUS", scream),
-        ],
+        consts: const_names(&metric.name).map(|c| format_ident!("{}", c)),
         params,
     }
 }
@@ -454,53 +459,61 @@ fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenSt
     let rt = rt();
     let m = p.metric;
     let [desc, name_const, help_const, status_const] = &p.consts;
-    let name = &m.full_name;
-    let help = &m.help;
+    // The descriptor as a value (`crate::descriptor`), quoted: one source for generated
+    // code and for tests that hand descriptors to the runtime directly.
+    let Some(d) = Descriptor::of(m, version) else {
+        return TokenStream::new(); // removed: no descriptor (never called for those)
+    };
+    let name = &d.name;
+    let help = &d.help;
     let help_at = m.help_at(version);
-    let unit = str_option(m.unit.as_deref());
-    let metric_type = match m.kind {
+    let unit = str_option(d.unit.as_deref());
+    let metric_type = match d.metric_type {
         MetricKind::Counter => quote!(#rt::MetricType::Counter),
         MetricKind::Gauge => quote!(#rt::MetricType::Gauge),
         MetricKind::Histogram => quote!(#rt::MetricType::Histogram),
         MetricKind::Info => quote!(#rt::MetricType::Info),
     };
-    let deprecation = m.schedule.deprecated.as_ref().map(|since| {
-        let since = since.to_string();
-        let replaced_by = str_option(m.replacement.as_deref());
-        let note = str_option(m.note.as_deref());
+    let deprecation_tokens = |dep: &Deprecation| {
+        let since = &dep.since;
+        let replaced_by = str_option(dep.replaced_by.as_deref());
+        let note = str_option(dep.note.as_deref());
         quote!(#rt::Deprecation { since: #since, replaced_by: #replaced_by, note: #note })
-    });
-    let stage = match (p.status, deprecation) {
-        (Status::Hidden, Some(d)) => quote!(#rt::Stage::Hidden(::core::option::Option::Some(#d))),
-        (Status::Hidden, None) => quote!(#rt::Stage::Hidden(::core::option::Option::None)),
-        (Status::Deprecated, Some(d)) => quote!(#rt::Stage::Deprecated(#d)),
-        _ => quote!(#rt::Stage::Active),
     };
-    let labels = m.labels.iter().map(|label| {
+    let stage = match &d.stage {
+        DescStage::Hidden(Some(dep)) => {
+            let dep = deprecation_tokens(dep);
+            quote!(#rt::Stage::Hidden(::core::option::Option::Some(#dep)))
+        }
+        DescStage::Hidden(None) => quote!(#rt::Stage::Hidden(::core::option::Option::None)),
+        DescStage::Deprecated(dep) => {
+            let dep = deprecation_tokens(dep);
+            quote!(#rt::Stage::Deprecated(#dep))
+        }
+        DescStage::Active => quote!(#rt::Stage::Active),
+    };
+    let labels = d.labels.iter().map(|label| {
         let label_name = &label.name;
-        match &label.kind {
-            LabelKind::Open { max_values } => {
-                let max = max_values
-                    .and_then(|n| usize::try_from(n).ok())
-                    .map_or_else(
-                        || quote!(usize::MAX),
-                        |n| {
-                            let n = Literal::usize_unsuffixed(n);
-                            quote!(#n)
-                        },
-                    );
+        match &label.closed {
+            None => {
+                let max = if label.max_values == usize::MAX {
+                    quote!(usize::MAX)
+                } else {
+                    let n = Literal::usize_unsuffixed(label.max_values);
+                    quote!(#n)
+                };
                 quote!(#rt::LabelDesc {
                     name: #label_name,
                     kind: #rt::LabelKind::Open { max_values: #max },
                 })
             }
-            LabelKind::Closed { values } => quote!(#rt::LabelDesc {
+            Some(values) => quote!(#rt::LabelDesc {
                 name: #label_name,
                 kind: #rt::LabelKind::Closed(&[#(#values),*]),
             }),
         }
     });
-    let buckets = match &m.buckets {
+    let buckets = match &d.buckets {
         Some(Buckets::Bounds(bounds)) => {
             let bounds = bounds.iter().map(|b| Literal::f64_suffixed(*b));
             quote!(#rt::Buckets::Static(&[#(#bounds),*]))
@@ -604,21 +617,9 @@ fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStr
     }
 }
 
-/// The name of the marker trait of a removed metric, which says what happened:
-/// `MetricFooRemovedIn0_12_UseBar`.
+/// The marker trait of a removed metric (see [`removed_trait_name`]).
 fn removed_trait(m: &Metric) -> Ident {
-    let mut name = format!("Metric{}RemovedIn", camel(&m.name));
-    if let Some(removed) = &m.schedule.removed {
-        name.push_str(&format!("{}_{}", removed.major(), removed.minor()));
-        if removed.patch() != 0 {
-            name.push_str(&format!("_{}", removed.patch()));
-        }
-    }
-    if let Some(replacement) = &m.replaced_by {
-        name.push_str("_Use");
-        name.push_str(&camel(replacement));
-    }
-    Ident::new(&name, Span::call_site())
+    Ident::new(&removed_trait_name(m), Span::call_site())
 }
 
 /// Escapes `{` and `}` for a `#[diagnostic::on_unimplemented]` format string.

@@ -285,7 +285,7 @@ fn is_rename(from: &Metric, to: &Metric) -> bool {
 
 /// The suffixes of exposed sample names.
 fn sample_suffix(suffix: &str) -> &'static str {
-    ["_total", "_bucket", "_sum", "_count", "_info"]
+    crate::lifecycle::exposition::SAMPLE_SUFFIXES
         .into_iter()
         .find(|s| *s == suffix)
         .unwrap_or("")

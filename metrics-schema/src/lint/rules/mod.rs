@@ -14,6 +14,7 @@ pub(crate) mod duplicate_label;
 pub(crate) mod duplicate_metric;
 pub(crate) mod empty_help;
 pub(crate) mod future_metric_reference;
+pub(crate) mod generated_name;
 pub(crate) mod help_mentions_deprecation;
 pub(crate) mod high_cardinality;
 pub(crate) mod invalid_buckets;
@@ -46,6 +47,7 @@ pub(crate) mod undefined_buckets;
 pub(crate) mod undefined_label;
 pub(crate) mod unit_changed;
 pub(crate) mod unit_mismatch;
+pub(crate) mod unit_not_allowed;
 pub(crate) mod unit_suffix;
 pub(crate) mod unknown_key;
 pub(crate) mod unknown_metric_reference;
@@ -77,6 +79,9 @@ pub(crate) static ALL: &[&Rule] = &[
     &unit_mismatch::RULE,
     &empty_help::RULE,
     &invalid_policy::RULE,
+    // Errors for what generated code and the runtime would refuse.
+    &generated_name::RULE,
+    &unit_not_allowed::RULE,
     // Errors of the alerting and recording rules extension.
     &invalid_promql::RULE,
     &invalid_rule::RULE,
