@@ -51,6 +51,7 @@ pub mod promql;
 pub mod python;
 pub mod refs;
 pub mod render;
+pub mod sarif;
 pub mod source;
 mod suggest;
 

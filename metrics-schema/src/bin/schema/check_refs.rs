@@ -103,6 +103,11 @@ pub fn run(args: CheckRefsArgs) -> u8 {
                 .iter()
                 .map(|f| (&f.source, f.diagnostics.as_slice())),
         ),
+        Format::Sarif => cli::print_sarif(
+            checked
+                .iter()
+                .map(|f| (&f.source, f.diagnostics.as_slice())),
+        ),
     }
     let (errors, warnings) = cli::counts(checked.iter().flat_map(|f| &f.diagnostics));
     cli::findings(errors, warnings, args.deny.warnings())

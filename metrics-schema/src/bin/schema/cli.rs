@@ -121,6 +121,8 @@ pub enum Format {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -186,6 +188,17 @@ pub fn print_json_diagnostics<'a>(files: impl IntoIterator<Item = (&'a Source, &
         .flat_map(|(source, ds)| ds.iter().map(|d| render::json_value(source, d)))
         .collect();
     print_json(&serde_json::Value::Array(values));
+}
+
+/// Prints every diagnostic of every file as one SARIF 2.1.0 log, each file by its URI
+/// relative to the repository root.
+pub fn print_sarif<'a>(files: impl IntoIterator<Item = (&'a Source, &'a [Diagnostic])>) {
+    print(&metrics_schema::sarif::render(files.into_iter().map(
+        |(source, ds)| {
+            let uri = metrics_schema::sarif::artifact_uri(source.name());
+            (source, ds, uri)
+        },
+    )));
 }
 
 /// The line printed under `--deny warnings` when there are warnings.

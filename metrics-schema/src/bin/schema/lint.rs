@@ -63,15 +63,18 @@ fn lint(args: &LintArgs, options: &Options) -> u8 {
         match args.format {
             Format::Human => print(&human(&checked, color)),
             Format::Github => print(&render::github(&checked.source, &checked.diagnostics)),
-            Format::Json => checked_files.push(checked),
+            Format::Json | Format::Sarif => checked_files.push(checked),
         }
     }
-    if args.format == Format::Json {
-        cli::print_json_diagnostics(
-            checked_files
-                .iter()
-                .map(|c| (&c.source, c.diagnostics.as_slice())),
-        );
+    let files = || {
+        checked_files
+            .iter()
+            .map(|c| (&c.source, c.diagnostics.as_slice()))
+    };
+    match args.format {
+        Format::Json => cli::print_json_diagnostics(files()),
+        Format::Sarif => cli::print_sarif(files()),
+        Format::Human | Format::Github => {}
     }
     if deny_warnings && warnings > 0 && args.format == Format::Human {
         print(&cli::denied(warnings));
@@ -150,6 +153,10 @@ fn with_baseline(args: &LintArgs, baseline: &str, options: &Options) -> u8 {
             print(&render::github(&checked.source, &in_new));
         }
         Format::Json => cli::print_json_diagnostics([
+            (&old.source, found.baseline.as_slice()),
+            (&checked.source, in_new.as_slice()),
+        ]),
+        Format::Sarif => cli::print_sarif([
             (&old.source, found.baseline.as_slice()),
             (&checked.source, in_new.as_slice()),
         ]),
