@@ -8,6 +8,7 @@
 mod alerts;
 mod buckets;
 pub(crate) mod generated;
+mod json_schema;
 mod names;
 pub(crate) mod parse;
 
@@ -19,6 +20,7 @@ use crate::source::{Span, Spanned};
 
 pub use alerts::{Alert, Record, RuleEntry, RuleRef};
 pub use buckets::{BucketError, BucketSpec, MAX_BUCKETS};
+pub use json_schema::{SCHEMA_ID, json_schema, json_schema_text};
 pub use names::{ExposedNames, value_identifier, value_key};
 
 /// A metric type: the shared [`MetricType`](crate::lifecycle::MetricType), under the name

@@ -22,6 +22,8 @@ use crate::suggest::did_you_mean;
 
 mod rules;
 
+pub(crate) use rules::{AlertKey, RecordKey};
+
 /// The keys of one kind of table, declared once by [`keys!`]: the enum the reader matches
 /// exhaustively (so a new key cannot fall into a catch-all arm) and the names that
 /// `unknown-key` suggests from.

@@ -18,6 +18,7 @@ mod dashboard;
 mod diff;
 mod docs;
 mod explain;
+mod json_schema;
 mod lint;
 mod migrate;
 mod rules;
@@ -79,6 +80,9 @@ enum Command {
     /// replacement where it is a rename (same type, same labels). Prints a unified diff, or
     /// writes the new file with -o; exits 1 when references that need a manual change remain.
     Migrate(migrate::MigrateArgs),
+    /// Print the JSON Schema of metrics.toml, for editor completion and validation
+    /// (Taplo, Even Better TOML).
+    JsonSchema(json_schema::JsonSchemaArgs),
     /// Generate code from the catalogue for other languages (`codegen python`).
     Codegen(codegen_python::CodegenArgs),
 }
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
         Command::CheckRefs(args) => check_refs::run(args),
         Command::Migrate(args) => migrate::run(args),
         Command::Codegen(args) => codegen_python::run(args),
+        Command::JsonSchema(args) => json_schema::run(args),
     };
     ExitCode::from(cli::exit(code))
 }
