@@ -14,6 +14,7 @@ mod cli;
 mod alerts;
 mod check_refs;
 mod codegen_python;
+mod completions;
 mod dashboard;
 mod diff;
 mod docs;
@@ -83,6 +84,10 @@ enum Command {
     /// Print the JSON Schema of metrics.toml, for editor completion and validation
     /// (Taplo, Even Better TOML).
     JsonSchema(json_schema::JsonSchemaArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `schema man > schema.1`.
+    Man(completions::ManArgs),
     /// Generate code from the catalogue for other languages (`codegen python`).
     Codegen(codegen_python::CodegenArgs),
 }
@@ -103,6 +108,8 @@ fn main() -> ExitCode {
         Command::Migrate(args) => migrate::run(args),
         Command::Codegen(args) => codegen_python::run(args),
         Command::JsonSchema(args) => json_schema::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     };
     ExitCode::from(cli::exit(code))
 }
