@@ -44,6 +44,7 @@ pub mod diff;
 pub mod docs;
 pub mod lifecycle;
 pub mod lint;
+pub mod manifest;
 pub mod migrate;
 pub mod promql;
 pub mod refs;

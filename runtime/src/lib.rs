@@ -144,6 +144,24 @@ pub use metric::{
 pub use options::{BuildError, Options, OptionsError};
 pub use registry::{MetricSet, Registry, RegistryError};
 
+/// Support for generated code; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    mod sealed {
+        /// Implemented by nothing, and nameable only in this module.
+        pub trait Sealed {}
+    }
+
+    /// The supertrait of the marker trait of a removed metric: nothing implements it, and
+    /// nothing outside this crate can, since its own supertrait cannot be named. So no
+    /// code can satisfy the bound of a removed metric's methods, and their body, which
+    /// only calls [`Removed::removed`], has no run-time branch.
+    pub trait Removed: sealed::Sealed {
+        /// Never callable: no type implements this trait.
+        fn removed(&self) -> !;
+    }
+}
+
 /// Compiles a metrics catalogue into typed registry code (cargo feature `macros`).
 ///
 /// `catalogue!("metrics.toml")` reads the catalogue (path relative to the crate's

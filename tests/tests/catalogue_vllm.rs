@@ -3,6 +3,10 @@
 //! (`tests/fixtures/vllm-metrics-facts.md`); then the same catalogue compiled at several
 //! versions, through the macro's `version` argument, across its lifecycle.
 
+// These tests record into and inspect deprecated and hidden metrics on purpose: the
+// generated `#[deprecated]` warnings are what an engine sees, not what these tests check.
+#![allow(deprecated)]
+
 mod catalogue_support;
 
 use catalogue_support::{Fact, parse_openmetrics, version_key, vllm_facts};

@@ -89,6 +89,9 @@ impl MetricsObserver {
             inter_token_latency: m.inter_token_latency_seconds_bind(model, engine),
             request_prefill_time: m.request_prefill_time_seconds_bind(model, engine),
             request_decode_time: m.request_decode_time_seconds_bind(model, engine),
+            // Deprecated at 0.11.2 (replaced by inter_token_latency_seconds): recorded on
+            // purpose, because vLLM still exposes it at this version.
+            #[allow(deprecated)]
             time_per_output_token: m.time_per_output_token_seconds_bind(model, engine),
             num_requests_running: m.num_requests_running_bind(model, engine),
             num_requests_waiting: m.num_requests_waiting_bind(model, engine),
@@ -97,8 +100,13 @@ impl MetricsObserver {
             kv_cache_usage: m.kv_cache_usage_perc_bind(model, engine),
             prefix_cache_hits: m.prefix_cache_hits_bind(model, engine),
             prefix_cache_queries: m.prefix_cache_queries_bind(model, engine),
+            // Hidden at 0.11.2: recorded on purpose, because vLLM still records them and
+            // exposes them under --show-hidden-metrics-for-version=0.10.
+            #[allow(deprecated)]
             gpu_cache_usage: m.gpu_cache_usage_perc_bind(model, engine),
+            #[allow(deprecated)]
             gpu_prefix_cache_hits: m.gpu_prefix_cache_hits_bind(model, engine),
+            #[allow(deprecated)]
             gpu_prefix_cache_queries: m.gpu_prefix_cache_queries_bind(model, engine),
             spec_decode_num_drafts: m.spec_decode_num_drafts_bind(model, engine),
             spec_decode_num_draft_tokens: m.spec_decode_num_draft_tokens_bind(model, engine),

@@ -90,6 +90,10 @@ pub struct Input<'a> {
     /// cargo rebuilds the crate when it changes. `None` generates no tracking (benchmarks,
     /// tests of the generator).
     pub track: Option<&'a str>,
+    /// The name the runtime crate is imported under (the macro's `crate = "name"`
+    /// argument, for a renamed dependency): generated code uses `::name` instead of
+    /// `::metrics_schema_runtime`. Must be a Rust identifier.
+    pub runtime_crate: Option<&'a str>,
 }
 
 impl<'a> Input<'a> {
@@ -101,6 +105,7 @@ impl<'a> Input<'a> {
             version: None,
             crate_version: None,
             track: None,
+            runtime_crate: None,
         }
     }
 }
@@ -120,6 +125,8 @@ pub struct Error {
 pub enum ErrorKind {
     /// The `version` argument is not a version.
     VersionArgument,
+    /// The `crate` argument is not an identifier.
+    CrateArgument,
     /// There is no version, or the crate's version is not one.
     Version,
     /// The catalogue has errors (the diagnostics of `schema lint`).
@@ -189,12 +196,22 @@ pub fn expand(input: &Input<'_>) -> Result<TokenStream, Error> {
             });
         }
     };
-    items::generate(catalogue, &checked.source, &version, input.track).map_err(|problems| Error {
-        kind: ErrorKind::Generate,
+    let rt = items::runtime_path(input.runtime_crate).ok_or_else(|| Error {
+        kind: ErrorKind::CrateArgument,
         message: format!(
-            "metrics catalogue `{}` cannot be compiled into Rust items:\n{}",
-            input.file,
-            problems.join("\n")
+            "`crate = {:?}`: expected the name the runtime crate is imported under, an \
+             identifier such as \"rt\"",
+            input.runtime_crate.unwrap_or_default()
         ),
+    })?;
+    items::generate(catalogue, &checked.source, &version, input.track, &rt).map_err(|problems| {
+        Error {
+            kind: ErrorKind::Generate,
+            message: format!(
+                "metrics catalogue `{}` cannot be compiled into Rust items:\n{}",
+                input.file,
+                problems.join("\n")
+            ),
+        }
     })
 }
