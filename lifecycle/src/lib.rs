@@ -30,3 +30,9 @@ pub use notice::{deprecation_notice, help_with_notice};
 pub use policy::{Lifecycle, Schedule, Stability, Status, UnknownStability, Window};
 pub use show_hidden::{ShowHiddenError, check_show_hidden, show_hidden_value};
 pub use version::{Version, VersionError};
+
+/// The local name of the counter the runtime exposes for open-label overflows, next to a
+/// catalogue's metrics: `<namespace><separator>label_overflows` (exposed with `_total`).
+/// Shared by the runtime, the generated code and the lint rule that keeps catalogue
+/// metrics off that name.
+pub const LABEL_OVERFLOWS_NAME: &str = "label_overflows";

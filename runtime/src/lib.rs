@@ -124,9 +124,12 @@ mod family;
 mod label;
 mod metric;
 mod options;
+mod overflow;
 mod registry;
 mod table;
 
+#[cfg(feature = "clap")]
+pub mod cli;
 #[cfg(feature = "http")]
 pub mod http;
 
@@ -141,7 +144,11 @@ pub use metric::{
     Counter, Gauge, Histogram, HistogramSnapshot, Info, InvalidBuckets, Metric, Sample,
     validate_buckets,
 };
-pub use options::{BuildError, Options, OptionsError};
+pub use options::{BuildError, MetricCatalogue, MetricInfo, Options, OptionsError};
+pub use overflow::{
+    LABEL_OVERFLOWS_HELP, LABEL_OVERFLOWS_LABELS, LABEL_OVERFLOWS_NAME, LabelOverflows,
+    label_overflows_desc,
+};
 pub use registry::{MetricSet, Registry, RegistryError};
 
 /// Support for generated code; not a public API.

@@ -2,7 +2,7 @@
 //! and the observer that records the engine's [`Event`]s into it. Nothing else in the
 //! engine touches a metric, and no value is recorded that an event did not report.
 
-use metrics_schema_runtime::{Bound, Counter, Gauge, Histogram, Registry};
+use metrics_schema_runtime::{Bound, Counter, Gauge, Histogram, Options, Registry};
 
 use crate::events::{Event, FinishReason, Observer};
 
@@ -29,8 +29,17 @@ pub fn build(
     show_hidden: Option<&str>,
     registry: &Registry,
 ) -> Result<vllm::Metrics, Box<dyn std::error::Error>> {
-    let options = vllm::Metrics::options(show_hidden)?;
-    let metrics = vllm::Metrics::new(&options)?;
+    build_with(&vllm::Metrics::options(show_hidden)?, registry)
+}
+
+/// Builds the catalogue's metrics with `options` (show-hidden, disabled metrics, label
+/// allow-lists: the engine's command line) and registers them, with the counter of
+/// open-label overflows.
+pub fn build_with(
+    options: &Options,
+    registry: &Registry,
+) -> Result<vllm::Metrics, Box<dyn std::error::Error>> {
+    let metrics = vllm::Metrics::new(options)?;
     registry.register(&metrics)?;
     Ok(metrics)
 }

@@ -285,6 +285,25 @@ pub(crate) fn generate(
         .iter()
         .filter(|p| p.status == Status::Removed)
         .map(|p| removed_items(catalogue, p, version));
+    let infos = live.iter().map(|p| {
+        let name = &p.metric.full_name;
+        let open = p.metric.labels.iter().filter_map(|l| match l.kind {
+            LabelKind::Open { .. } => Some(&l.name),
+            LabelKind::Closed { .. } => None,
+        });
+        quote!(#rt::MetricInfo { name: #name, open_labels: &[#(#open),*] })
+    });
+    // The overflow counter of the catalogue's open labels, registered with its families.
+    let overflows = catalogue
+        .label_overflows_name()
+        .filter(|_| live.iter().any(|p| p.has_open()))
+        .map(|name| {
+            quote! {
+                static LABEL_OVERFLOWS: #rt::MetricDesc = #rt::label_overflows_desc(#name);
+                let overflows = #rt::LabelOverflows::new(&LABEL_OVERFLOWS, collectors.clone());
+                collectors.push(overflows.collector());
+            }
+        });
     let tracking = track.map(|path| {
         quote! {
             // Makes cargo rebuild the crate when the catalogue changes.
@@ -342,9 +361,19 @@ pub(crate) fn generate(
         }
 
         impl #rt::MetricSet for Metrics {
+            /// The families, then the counter of open-label overflows.
+            #[allow(unused_mut)]
             fn collectors(&self) -> ::std::vec::Vec<#rt::Collector> {
-                ::std::vec![#(self.#field_names.collector()),*]
+                let mut collectors = ::std::vec![#(self.#field_names.collector()),*];
+                #overflows
+                collectors
             }
+        }
+
+        impl #rt::MetricCatalogue for Metrics {
+            const VERSION: &'static str = VERSION;
+            const SHOW_HIDDEN_VALUE: ::core::option::Option<&'static str> = SHOW_HIDDEN_VALUE;
+            const METRICS: &'static [#rt::MetricInfo] = &[#(#infos),*];
         }
 
         #(#removed)*

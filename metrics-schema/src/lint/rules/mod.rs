@@ -37,6 +37,7 @@ pub(crate) mod removed_without_deprecation;
 pub(crate) mod replacement_cycle;
 pub(crate) mod replacement_not_active;
 pub(crate) mod reserved_label;
+pub(crate) mod reserved_metric_name;
 pub(crate) mod reserved_suffix;
 pub(crate) mod since_after_version;
 pub(crate) mod type_changed;
@@ -62,6 +63,7 @@ pub(crate) static ALL: &[&Rule] = &[
     &invalid_name::RULE,
     &reserved_label::RULE,
     &duplicate_metric::RULE,
+    &reserved_metric_name::RULE,
     &undefined_label::RULE,
     &duplicate_label::RULE,
     &invalid_label_values::RULE,
