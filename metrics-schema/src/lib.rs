@@ -76,6 +76,10 @@ pub struct Options {
     /// The `high-cardinality` threshold (default
     /// [`DEFAULT_HIGH_CARDINALITY_THRESHOLD`]).
     pub high_cardinality_threshold: u64,
+    /// The version of the package the catalogue belongs to (see [`manifest`]): used when
+    /// there is neither [`Options::version`] nor a pin, as the `catalogue!` macro uses the
+    /// compiling crate's version.
+    pub crate_version: Option<Version>,
 }
 
 impl Default for Options {
@@ -83,6 +87,7 @@ impl Default for Options {
         Options {
             version: None,
             high_cardinality_threshold: DEFAULT_HIGH_CARDINALITY_THRESHOLD,
+            crate_version: None,
         }
     }
 }
@@ -105,7 +110,7 @@ pub struct Checked {
     /// Every problem found, in file order.
     pub diagnostics: Vec<Diagnostic>,
     /// The version the catalogue was evaluated at: [`Options::version`], else the
-    /// catalogue's pin, else `None`.
+    /// catalogue's pin, else [`Options::crate_version`], else `None`.
     pub version: Option<Version>,
     /// The source text and file name.
     pub source: Source,
@@ -141,7 +146,10 @@ pub fn check(text: &str, file_name: &str, options: &Options) -> Checked {
     let mut version = options.version.clone();
     if let Some(cat) = &read {
         if version.is_none() {
-            version = cat.version.clone();
+            version = cat
+                .version
+                .clone()
+                .or_else(|| options.crate_version.clone());
         }
         diagnostics.extend(lint::run(cat, version.as_ref(), options));
     }

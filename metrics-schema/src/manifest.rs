@@ -225,6 +225,35 @@ pub fn package_version(manifest: &Path) -> Result<Option<PackageVersion>, Manife
     }
 }
 
+/// The version the `schema` CLI evaluates the catalogue at `catalogue` at when neither
+/// `--version` nor a pin is given: that of `manifest_path` (`--manifest-path`, which must
+/// have one), else that of the package the catalogue belongs to ([`catalogue_version`]).
+pub fn discover(
+    catalogue: &Path,
+    manifest_path: Option<&Path>,
+) -> Result<Option<PackageVersion>, ManifestError> {
+    match manifest_path {
+        Some(manifest) => match package_version(manifest)? {
+            Some(v) => Ok(Some(v)),
+            None => Err(ManifestError {
+                path: manifest.to_owned(),
+                message: "no [package] version to evaluate the catalogue at".into(),
+            }),
+        },
+        None => catalogue_version(catalogue),
+    }
+}
+
+/// The one line `schema lint` prints when no version was found: the rules that compare
+/// with a version did not run, and how to make them.
+pub fn skipped_lifecycle_note(file: &str) -> String {
+    format!(
+        "note: {file}: no version, so the lifecycle rules that need one were skipped: pass \
+         `--version X.Y.Z`, pin `version = \"X.Y.Z\"` under [catalogue], or keep the \
+         catalogue in a crate whose Cargo.toml has a version (`--manifest-path` chooses it)"
+    )
+}
+
 /// The version of the package a catalogue file belongs to: that of the `Cargo.toml`
 /// nearest above `catalogue`. `Ok(None)` when there is none, or it has no version.
 pub fn catalogue_version(catalogue: &Path) -> Result<Option<PackageVersion>, ManifestError> {

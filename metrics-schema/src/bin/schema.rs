@@ -31,6 +31,10 @@ mod commands;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The Cargo.toml whose `[package] version` catalogues are evaluated at when no
+    /// `--version` or pin is given (default: the one nearest above the catalogue).
+    #[arg(long, global = true, value_name = "FILE")]
+    manifest_path: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -40,7 +44,8 @@ enum Command {
         /// Catalogue files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Evaluate the lifecycle at this version (default: the catalogue's `version` pin).
+        /// Evaluate the lifecycle at this version (default: the catalogue's `version` pin,
+        /// else the version of the crate it is in).
         #[arg(long, value_name = "V", value_parser = parse_version)]
         version: Option<Version>,
         /// Output format.
@@ -76,7 +81,8 @@ enum Command {
     Status {
         /// Catalogue file.
         path: PathBuf,
-        /// The version (default: the catalogue's `version` pin; one of them is required).
+        /// The version (default: the catalogue's `version` pin, else the version of the
+        /// crate it is in; one of them is required).
         #[arg(long, value_name = "V", value_parser = parse_version)]
         version: Option<Version>,
         /// Check a show-hidden value as a process at V would; hidden metrics are shown as
@@ -137,6 +143,9 @@ const USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(manifest) = cli.manifest_path {
+        let _ = commands::MANIFEST_PATH.set(manifest);
+    }
     let code = match cli.command {
         Command::Lint {
             paths,
@@ -218,7 +227,11 @@ fn lint_command(
     let mut warnings = 0;
     let mut json = Vec::new();
     for path in paths {
-        let checked = match load(path, options) {
+        let Ok(options) = commands::with_crate_version(options.clone(), path) else {
+            io_failed = true;
+            continue;
+        };
+        let checked = match load(path, &options) {
             Ok(checked) => checked,
             Err(error) => {
                 eprintln!("error: {error}");
@@ -229,15 +242,30 @@ fn lint_command(
         let (e, w) = checked.counts();
         errors += e;
         warnings += w;
+        // One line, so that a lint without a version never reads as a complete pass.
+        let skipped = (checked.version.is_none() && checked.catalogue.is_some())
+            .then(|| metrics_schema::manifest::skipped_lifecycle_note(checked.source.name()));
         match format {
-            Format::Human => print(&human(&checked, color)),
-            Format::Github => print(&render::github(&checked.source, &checked.diagnostics)),
-            Format::Json => json.extend(
-                checked
-                    .diagnostics
-                    .iter()
-                    .map(|d| render::json_value(&checked.source, d)),
-            ),
+            Format::Human => {
+                print(&human(&checked, color));
+                if let Some(note) = &skipped {
+                    print(&format!("{note}\n"));
+                }
+            }
+            // Machine-read formats keep stdout for the diagnostics.
+            Format::Github => {
+                print(&render::github(&checked.source, &checked.diagnostics));
+                skipped.iter().for_each(|note| eprintln!("{note}"));
+            }
+            Format::Json => {
+                json.extend(
+                    checked
+                        .diagnostics
+                        .iter()
+                        .map(|d| render::json_value(&checked.source, d)),
+                );
+                skipped.iter().for_each(|note| eprintln!("{note}"));
+            }
         }
     }
     if format == Format::Json {
@@ -285,6 +313,10 @@ fn status_command(
 ) -> u8 {
     let mut options = Options::default();
     options.version = version;
+    let options = match commands::with_crate_version(options, path) {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
     let checked = match load(path, &options) {
         Ok(checked) => checked,
         Err(error) => {
@@ -308,7 +340,7 @@ fn status_command(
     };
     let Some(at) = &checked.version else {
         eprintln!(
-            "error: `schema status` needs a version: pass `--version X.Y.Z`, or pin one with `version = \"X.Y.Z\"` in [catalogue]"
+            "error: `schema status` needs a version: pass `--version X.Y.Z`, pin one with `version = \"X.Y.Z\"` in [catalogue], or keep the catalogue in a crate whose Cargo.toml has a version (`--manifest-path` chooses it)"
         );
         return USAGE;
     };

@@ -78,7 +78,11 @@ pub fn lint_with_baseline(
         );
         return USAGE;
     };
-    let checked = match metrics_schema::load(path, options) {
+    let options = match super::with_crate_version(options.clone(), path) {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
+    let checked = match metrics_schema::load(path, &options) {
         Ok(c) => c,
         Err(error) => {
             eprintln!("error: {error}");
@@ -121,6 +125,11 @@ pub fn lint_with_baseline(
                 if let Some(summary) = render::summary(checked.source.name(), &all) {
                     out.push('\n');
                     out.push_str(&summary);
+                    out.push('\n');
+                }
+                // Once per output, after the summary.
+                if let Some(hint) = found.alpha_hint() {
+                    out.push_str(&hint);
                     out.push('\n');
                 }
                 if deny_warnings && warnings > 0 {

@@ -13,7 +13,8 @@ use crate::{FAILED, OK, USAGE, parse_version, print};
 pub struct DocsArgs {
     /// Catalogue file (or `git:REV:PATH`).
     path: String,
-    /// Document the catalogue at this version (default: the catalogue's `version` pin).
+    /// Document the catalogue at this version (default: the catalogue's `version` pin, else
+    /// the version of the crate it is in).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
     /// Output format (default: from the extension of `-o`, else markdown).
@@ -36,7 +37,7 @@ enum DocsFormat {
 
 /// Runs `schema docs`.
 pub fn run(args: DocsArgs) -> u8 {
-    let checked = match super::load(&args.path, args.version) {
+    let checked = match super::load_in_crate(&args.path, args.version) {
         Ok(checked) => checked,
         Err(code) => return code,
     };
@@ -46,7 +47,7 @@ pub fn run(args: DocsArgs) -> u8 {
     };
     let Some(at) = &checked.version else {
         eprintln!(
-            "error: `schema docs` documents the catalogue at a version: pass `--version X.Y.Z`, or pin one with `version = \"X.Y.Z\"` in [catalogue]"
+            "error: `schema docs` documents the catalogue at a version: pass `--version X.Y.Z`, pin one with `version = \"X.Y.Z\"` in [catalogue], or keep the catalogue in a crate whose Cargo.toml has a version (`--manifest-path` chooses it)"
         );
         return USAGE;
     };

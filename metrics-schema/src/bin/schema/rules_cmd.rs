@@ -34,7 +34,8 @@ pub(crate) enum Command {
     Dashboard {
         /// Catalogue file.
         path: PathBuf,
-        /// The version (default: the catalogue's `version` pin; one of them is required).
+        /// The version (default: the catalogue's `version` pin, else the version of the
+        /// crate it is in; one of them is required).
         #[arg(long, value_name = "V", value_parser = parse_version)]
         version: Option<Version>,
         /// The dashboard's title (default: "`<namespace>` metrics").
@@ -51,7 +52,8 @@ pub(crate) enum Command {
     CheckRefs {
         /// Catalogue file.
         path: PathBuf,
-        /// The version (default: the catalogue's `version` pin; one of them is required).
+        /// The version (default: the catalogue's `version` pin, else the version of the
+        /// crate it is in; one of them is required).
         #[arg(long, value_name = "V", value_parser = parse_version)]
         version: Option<Version>,
         /// A Prometheus rule file (YAML); may be repeated.
@@ -80,7 +82,8 @@ pub(crate) enum Command {
 pub(crate) struct MigrateArgs {
     /// Catalogue file.
     path: PathBuf,
-    /// The version (default: the catalogue's `version` pin; one of them is required).
+    /// The version (default: the catalogue's `version` pin, else the version of the crate it
+    /// is in; one of them is required).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
     /// The Prometheus rule file (YAML) to migrate.
@@ -157,6 +160,7 @@ impl Command {
 fn valid(path: &Path, version: Option<Version>) -> Result<Checked, u8> {
     let mut options = Options::default();
     options.version = version;
+    let options = crate::commands::with_crate_version(options, path)?;
     let checked = load(path, &options).map_err(|error| {
         eprintln!("error: {error}");
         USAGE
@@ -181,7 +185,7 @@ fn valid(path: &Path, version: Option<Version>) -> Result<Checked, u8> {
 fn version_of<'c>(checked: &'c Checked, command: &str) -> Option<&'c Version> {
     if checked.version.is_none() {
         eprintln!(
-            "error: `schema {command}` needs a version: pass `--version X.Y.Z`, or pin one with `version = \"X.Y.Z\"` in [catalogue]"
+            "error: `schema {command}` needs a version: pass `--version X.Y.Z`, pin one with `version = \"X.Y.Z\"` in [catalogue], or keep the catalogue in a crate whose Cargo.toml has a version (`--manifest-path` chooses it)"
         );
     }
     checked.version.as_ref()

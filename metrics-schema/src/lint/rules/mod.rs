@@ -63,7 +63,6 @@ pub(crate) static ALL: &[&Rule] = &[
     &invalid_name::RULE,
     &reserved_label::RULE,
     &duplicate_metric::RULE,
-    &reserved_metric_name::RULE,
     &undefined_label::RULE,
     &duplicate_label::RULE,
     &invalid_label_values::RULE,
@@ -84,6 +83,8 @@ pub(crate) static ALL: &[&Rule] = &[
     &invalid_rule::RULE,
     &unknown_metric_reference::RULE,
     &removed_metric_reference::RULE,
+    // Errors of the runtime's own metrics (the label-overflow counter).
+    &reserved_metric_name::RULE,
     // Warnings.
     &counter_total_suffix::RULE,
     &non_counter_total_suffix::RULE,
