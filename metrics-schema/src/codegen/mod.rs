@@ -49,10 +49,20 @@
 //!   `foo(labels..)`, `foo_bind(open labels..)` (when the metric has open labels) and
 //!   `foo_family()`, and the associated consts `FOO` (the `&'static MetricDesc`),
 //!   `FOO_NAME`, `FOO_HELP` (the HELP exposed at `V`) and `FOO_STATUS`;
+//! - on the items of a metric deprecated or hidden at `V` (accessor, `_bind`, `_family` and
+//!   the four consts), `#[deprecated(since, note)]` whose note names the replacement, the
+//!   hide and removal versions and the catalogue's note: every use in the engine warns;
 //! - for each metric removed at `V`, methods `foo`, `foo_bind` and `foo_family` whose
 //!   `where` clause can never hold, on a marker trait whose
 //!   `#[diagnostic::on_unimplemented]` message names the metric, the removal version and
-//!   the replacement: using a removed metric is a compile error that says what to do;
+//!   the replacement: using a removed metric is a compile error that says what to do. The
+//!   marker's supertrait is sealed in the runtime, so no `impl` can satisfy it, and the
+//!   bodies have no run-time branch. The metric's consts are deprecated items whose value
+//!   is a compile-time panic with the same explanation;
+//! - `impl MetricCatalogue for Metrics` (version, show-hidden value, metrics and their open
+//!   labels), which the runtime's operator options and `clap` integration check names
+//!   against; and in `MetricSet::collectors`, after the families, the
+//!   `<namespace>_label_overflows` counter when the catalogue has open labels;
 //! - `include_bytes!` of the catalogue's absolute path, so that editing the TOML rebuilds
 //!   the crate.
 //!
