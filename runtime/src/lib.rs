@@ -10,6 +10,11 @@
 //! - **Lifecycle**: a [`MetricDesc`]'s [`Stage`] makes a metric deprecated (HELP carries
 //!   the notice of [`lifecycle::deprecation_notice`]) or hidden (not exposed, recording a
 //!   no-op) unless [`Options::show_hidden`] accepted the one valid value.
+//! - **Operator options**: [`Options::disable_metric`] and
+//!   [`Options::allow_label_values`] (Kubernetes' `--disabled-metrics` and
+//!   `--allow-metric-labels`), checked against a generated catalogue ([`MetricCatalogue`]);
+//!   with cargo feature `clap`, `cli::MetricsArgs` puts them and the show-hidden value on an
+//!   engine's command line. [`LabelOverflows`] exposes how often open labels overflowed.
 //! - **[`Registry`]**: several [`MetricSet`]s encoded into one exposition; a name exposed
 //!   twice is an error at registration.
 //! - **Encoders**: Prometheus text 0.0.4 and OpenMetrics 1.0.0 ([`Format`]), chosen from an
