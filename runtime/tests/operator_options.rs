@@ -305,3 +305,39 @@ mod clap_integration {
         assert!(help.contains("[env: ALLOW_METRIC_LABELS=]"), "{help}");
     }
 }
+
+#[cfg(feature = "clap")]
+mod allow_list_input {
+    use metrics_schema_runtime::cli::AllowList;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text is an allow-list or an error naming it, never a panic; what parses
+        /// has a metric, a label and at least one value, none empty.
+        #[test]
+        fn any_text_parses_or_is_refused(text in ".{0,40}") {
+            match AllowList::parse(&text) {
+                Ok(list) => {
+                    prop_assert!(!list.metric.is_empty() && !list.label.is_empty());
+                    prop_assert!(!list.values.is_empty());
+                    prop_assert!(list.values.iter().all(|v| !v.is_empty()));
+                }
+                Err(e) => {
+                    let quoted = format!("{text:?}");
+                    prop_assert!(e.to_string().contains(&quoted));
+                }
+            }
+        }
+
+        #[test]
+        fn written_lists_parse_back(
+            metric in "[a-z_:]{1,12}",
+            label in "[a-z_]{1,8}",
+            values in proptest::collection::vec("[a-z0-9]{1,6}", 1..4),
+        ) {
+            let text = format!("{metric},{label}={}", values.join(","));
+            let list = AllowList::parse(&text).unwrap();
+            prop_assert_eq!(list, AllowList { metric, label, values });
+        }
+    }
+}
