@@ -40,3 +40,9 @@ pub use version::{Version, VersionError};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// The local name of the counter the runtime exposes for open-label overflows, next to a
+/// catalogue's metrics: `<namespace><separator>label_overflows` (exposed with `_total`).
+/// Shared by the runtime, the generated code and the lint rule that keeps catalogue
+/// metrics off that name.
+pub const LABEL_OVERFLOWS_NAME: &str = "label_overflows";

@@ -348,6 +348,18 @@ impl Catalogue {
         full_name(self.namespace.as_deref(), self.separator, name)
     }
 
+    /// The full name of the counter the runtime exposes next to this catalogue's metrics
+    /// for open-label overflows (`<namespace><separator>label_overflows`, exposed with
+    /// `_total`), when the catalogue has a metric with an open label.
+    pub fn label_overflows_name(&self) -> Option<String> {
+        let open = self.metrics.iter().any(|m| {
+            m.labels
+                .iter()
+                .any(|l| matches!(l.kind, LabelKind::Open { .. }))
+        });
+        open.then(|| self.full_name(crate::lifecycle::LABEL_OVERFLOWS_NAME))
+    }
+
     /// True when `rule` is in the catalogue's `allow` list.
     pub fn allows(&self, rule: &str) -> bool {
         self.allow.iter().any(|a| a.value == rule)

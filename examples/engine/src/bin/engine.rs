@@ -11,10 +11,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use metrics_schema_engine::metrics::{self, MetricsObserver};
+use metrics_schema_engine::metrics::{self, MetricsObserver, vllm};
 use metrics_schema_engine::server::{AppState, app};
 use metrics_schema_engine::sim::{self, Config};
 use metrics_schema_runtime::Registry;
+use metrics_schema_runtime::cli::MetricsArgs;
 use tokio::signal::unix::{SignalKind, signal};
 
 /// A simulated LLM inference engine exposing vLLM's metrics.
@@ -30,10 +31,10 @@ struct Args {
     /// Name of the served model (the `model_name` label).
     #[arg(long, default_value = "unsloth/Llama-3.2-1B-Instruct")]
     model: String,
-    /// Re-enable the metrics hidden at this release: only the previous minor version is
-    /// accepted.
-    #[arg(long, value_name = "VERSION")]
-    show_hidden_metrics_for_version: Option<String>,
+    /// --show-hidden-metrics-for-version, --disabled-metrics and --allow-metric-labels,
+    /// checked against the catalogue while the arguments are parsed.
+    #[command(flatten)]
+    metrics: MetricsArgs<vllm::Metrics>,
     /// Seed of every random choice of the simulation.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -105,9 +106,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .into());
     }
     let registry = Arc::new(Registry::new());
-    // Fails, naming the valid value, when the show-hidden value is not the one valid at
-    // the simulated release.
-    let metrics = metrics::build(args.show_hidden_metrics_for_version.as_deref(), &registry)?;
+    // The operator options were checked against the catalogue by the argument parser.
+    let metrics = metrics::build_with(&args.metrics.options()?, &registry)?;
     let observer = Box::new(MetricsObserver::new(
         &metrics,
         &args.model,

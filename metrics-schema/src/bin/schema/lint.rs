@@ -16,7 +16,8 @@ pub struct LintArgs {
     /// Catalogue files (`-` for standard input).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Evaluate the lifecycle at this version (default: the catalogue's `version` pin).
+    /// Evaluate the lifecycle at this version (default: the catalogue's `version` pin, else
+    /// the version of the crate it is in).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
     /// Output format.
@@ -60,10 +61,29 @@ fn lint(args: &LintArgs, options: &Options) -> u8 {
         let (e, w) = checked.counts();
         errors += e;
         warnings += w;
+        // One line, so that a lint without a version never reads as a complete pass;
+        // machine-read formats keep standard output for the diagnostics.
+        let skipped = (checked.version.is_none() && checked.catalogue.is_some())
+            .then(|| metrics_schema::manifest::skipped_lifecycle_note(checked.source.name()));
         match args.format {
-            Format::Human => print(&human(&checked, color)),
-            Format::Github => print(&render::github(&checked.source, &checked.diagnostics)),
-            Format::Json | Format::Sarif => checked_files.push(checked),
+            Format::Human => {
+                print(&human(&checked, color));
+                if let Some(note) = &skipped {
+                    print(&format!("{note}\n"));
+                }
+            }
+            Format::Github => {
+                print(&render::github(&checked.source, &checked.diagnostics));
+                skipped
+                    .iter()
+                    .for_each(|note| cli::stderr(&format!("{note}\n")));
+            }
+            Format::Json | Format::Sarif => {
+                skipped
+                    .iter()
+                    .for_each(|note| cli::stderr(&format!("{note}\n")));
+                checked_files.push(checked);
+            }
         }
     }
     let files = || {
@@ -140,6 +160,11 @@ fn with_baseline(args: &LintArgs, baseline: &str, options: &Options) -> u8 {
                 if let Some(summary) = render::summary(checked.source.name(), &all) {
                     out.push('\n');
                     out.push_str(&summary);
+                    out.push('\n');
+                }
+                // Once per output, after the summary.
+                if let Some(hint) = found.alpha_hint() {
+                    out.push_str(&hint);
                     out.push('\n');
                 }
                 if deny_warnings && warnings > 0 {

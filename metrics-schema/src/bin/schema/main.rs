@@ -44,6 +44,10 @@ struct Cli {
     #[arg(long, global = true, value_name = "SIZE", default_value = "64M",
           value_parser = cli::parse_size)]
     max_input_size: u64,
+    /// The Cargo.toml whose `[package] version` catalogues are evaluated at when no
+    /// `--version` or pin is given (default: the one nearest above the catalogue).
+    #[arg(long, global = true, value_name = "FILE")]
+    manifest_path: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -95,6 +99,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli::set_max_input_size(cli.max_input_size);
+    if let Some(manifest) = cli.manifest_path {
+        let _ = cli::MANIFEST_PATH.set(manifest);
+    }
     let code = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Rules(args) => rules::run(args),

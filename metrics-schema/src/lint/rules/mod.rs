@@ -38,6 +38,7 @@ pub(crate) mod removed_without_deprecation;
 pub(crate) mod replacement_cycle;
 pub(crate) mod replacement_not_active;
 pub(crate) mod reserved_label;
+pub(crate) mod reserved_metric_name;
 pub(crate) mod reserved_suffix;
 pub(crate) mod since_after_version;
 pub(crate) mod type_changed;
@@ -87,6 +88,8 @@ pub(crate) static ALL: &[&Rule] = &[
     &invalid_rule::RULE,
     &unknown_metric_reference::RULE,
     &removed_metric_reference::RULE,
+    // Errors of the runtime's own metrics (the label-overflow counter).
+    &reserved_metric_name::RULE,
     // Warnings.
     &counter_total_suffix::RULE,
     &non_counter_total_suffix::RULE,
