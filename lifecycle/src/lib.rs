@@ -46,3 +46,8 @@ struct ReadmeDoctests;
 /// Shared by the runtime, the generated code and the lint rule that keeps catalogue
 /// metrics off that name.
 pub const LABEL_OVERFLOWS_NAME: &str = "label_overflows";
+
+/// The HELP of the label-overflow counter (the same in every generated language).
+pub const LABEL_OVERFLOWS_HELP: &str = "Lookups whose open-label value was recorded as \
+     __overflow__, because the label already had max_values distinct values or the value \
+     was outside the label's allow-list, by metric and label.";

@@ -17,9 +17,7 @@ use crate::OVERFLOW_VALUE;
 pub use crate::lifecycle::LABEL_OVERFLOWS_NAME;
 
 /// The HELP of the overflow counter.
-pub const LABEL_OVERFLOWS_HELP: &str = "Lookups whose open-label value was recorded as \
-     __overflow__, because the label already had max_values distinct values or the value \
-     was outside the label's allow-list, by metric and label.";
+pub use crate::lifecycle::LABEL_OVERFLOWS_HELP;
 
 /// The labels of the overflow counter: `metric` and `label`.
 pub const LABEL_OVERFLOWS_LABELS: &[LabelDesc] = &[

@@ -141,7 +141,12 @@ fn vllm_modules_record_and_expose_at_several_versions() {
             &format!("recording at {version}"),
         );
         let families = text.matches("# TYPE vllm:").count();
-        assert_eq!(families, live, "families exposed at {version}:\n{text}");
+        // ... plus the label-overflow counter, as the catalogue has open labels.
+        assert!(
+            text.contains("# TYPE vllm:label_overflows_total counter"),
+            "{text}"
+        );
+        assert_eq!(families, live + 1, "families exposed at {version}:\n{text}");
         assert!(!text.contains("_created"), "{text}");
         // Without the show-hidden value, the hidden metrics are stand-ins.
         let hidden = vllm
@@ -151,7 +156,7 @@ fn vllm_modules_record_and_expose_at_several_versions() {
             .count();
         let script = RECORD_ALL.replace("len(sys.argv) < 2", "False");
         let without = stdout_ok(&run_python(&python, &sub, &script, &[]), "without");
-        assert_eq!(without.matches("# TYPE vllm:").count(), live - hidden);
+        assert_eq!(without.matches("# TYPE vllm:").count(), live - hidden + 1);
         let file = sub.join("exposition.prom");
         std::fs::write(&file, &text).unwrap();
         let check = Command::new(&promtool)
@@ -319,8 +324,12 @@ fn python_exposition_equals_the_rust_runtimes() {
         .count();
     assert_eq!(
         from_rust.len(),
-        live,
-        "every metric live at 0.11.2, with show-hidden"
+        live + 1,
+        "every metric live at 0.11.2, with show-hidden, and the label-overflow counter"
+    );
+    assert!(
+        from_python.iter().any(|f| f.name == "vllm:label_overflows"),
+        "both expose the label-overflow counter"
     );
     compare(&from_python, &from_rust, "python vs rust at 0.11.2");
     // The deprecation notice is in both HELPs, from one implementation.
@@ -471,6 +480,9 @@ text = prometheus_client.generate_latest(registry).decode()
 for line in text.splitlines():
     if line.startswith("engine_cache_usage_ratio{"):
         print("series:", line)
+# ... and exposed as the Rust runtime does: per metric and label, 0 for the others.
+assert 'engine_label_overflows_total{label="model_name",metric="engine_cache_usage_ratio"} 2.0' in text, text
+assert 'engine_label_overflows_total{label="model_name",metric="engine_requests"} 0.0' in text, text
 
 # show_hidden registers the hidden metrics; a max_values override applies.
 r2 = CollectorRegistry()
