@@ -42,6 +42,7 @@ pub mod dashboard;
 pub mod diagnostic;
 pub mod diff;
 pub mod docs;
+pub mod exposition;
 pub mod lifecycle;
 pub mod lint;
 pub mod migrate;
