@@ -45,6 +45,7 @@ pub mod docs;
 pub mod exposition;
 pub mod lifecycle;
 pub mod lint;
+pub mod live;
 pub mod migrate;
 pub mod promql;
 pub mod refs;
@@ -120,7 +121,12 @@ impl Checked {
     /// The number of errors and of warnings.
     pub fn counts(&self) -> (usize, usize) {
         let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
-        (errors, self.diagnostics.len() - errors)
+        let warnings = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        (errors, warnings)
     }
 
     /// Every diagnostic rendered as rustc does, without colour: what the `catalogue!` macro

@@ -31,7 +31,14 @@ const TOP_LEVEL: &[&str] = &[
     "alert",
     "record",
 ];
-const CATALOGUE_KEYS: &[&str] = &["namespace", "separator", "stability", "version", "allow"];
+const CATALOGUE_KEYS: &[&str] = &[
+    "namespace",
+    "separator",
+    "stability",
+    "version",
+    "allow",
+    "external",
+];
 const POLICY_KEYS: &[&str] = &["hide_after", "remove_after", "alpha", "beta", "stable"];
 const WINDOW_KEYS: &[&str] = &["hide_after", "remove_after"];
 const LABEL_KEYS: &[&str] = &["help", "values", "max_values"];
@@ -235,6 +242,33 @@ impl Reader<'_> {
         Some(out)
     }
 
+    /// `external`: metric names, or name prefixes ending in `*`.
+    fn external(&mut self, entry: &Entry<'_, '_>, context: &str) -> Vec<Spanned<String>> {
+        let names = self.strings(entry, context).unwrap_or_default();
+        for name in &names {
+            let base = name.value.strip_suffix('*').unwrap_or(&name.value);
+            let valid = !base.is_empty()
+                && !base.starts_with(|c: char| c.is_ascii_digit())
+                && base
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+            if !valid {
+                self.push(
+                    Diagnostic::new(
+                        &parse_rule::RULE,
+                        name.span,
+                        format!(
+                            "`{}` in `external` is not a metric name or a prefix ending in `*`",
+                            name.value
+                        ),
+                    )
+                    .label("expected a name like `go_goroutines` or a prefix like `go_*`"),
+                );
+            }
+        }
+        names
+    }
+
     fn version(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<Version> {
         if let DeValue::Float(f) = entry.value.get_ref() {
             // `deprecated = 0.10` is a float; say how to write it.
@@ -291,6 +325,7 @@ impl Reader<'_> {
             stability: Stability::Alpha,
             version: None,
             allow: Vec::new(),
+            external: Vec::new(),
             policy: Policy::default(),
             labels: Vec::new(),
             bucket_sets: Vec::new(),
@@ -359,6 +394,7 @@ impl Reader<'_> {
                     }
                 }
                 "version" => cat.version = self.version(&e, CX),
+                "external" => cat.external = self.external(&e, CX),
                 _ => cat.allow = self.strings(&e, CX).unwrap_or_default(),
             }
         }

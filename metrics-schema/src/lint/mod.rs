@@ -42,6 +42,8 @@ pub enum RuleKind {
     Catalogue,
     /// Compares a catalogue with the previous release's (`--baseline`).
     Compatibility,
+    /// Compares a scrape of a running program with the catalogue (`schema check-live`).
+    Live,
 }
 
 /// Where a rule's check runs.
@@ -53,12 +55,19 @@ pub(crate) enum Check {
     Model(fn(&mut Context<'_>)),
     /// Against a baseline catalogue.
     Baseline,
+    /// Against a scrape, in [`crate::live`].
+    Live,
 }
 
 impl Rule {
     /// True for rules that only run with a baseline catalogue.
     pub fn needs_baseline(&self) -> bool {
         matches!(self.check, Check::Baseline)
+    }
+
+    /// True for rules that only run against a scrape (`schema check-live`).
+    pub fn needs_scrape(&self) -> bool {
+        matches!(self.check, Check::Live)
     }
 }
 
