@@ -43,6 +43,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod docs;
 pub mod exposition;
+pub mod import;
 pub mod lifecycle;
 pub mod lint;
 pub mod live;

@@ -5,6 +5,10 @@
 //! 2 usage or I/O errors. The work is done by the `metrics-schema` library; this binary
 //! parses arguments and prints.
 
+#[path = "schema/check_live.rs"]
+mod check_live;
+#[path = "schema/import.rs"]
+mod import;
 #[path = "schema/rules_cmd.rs"]
 mod rules_cmd;
 
@@ -94,6 +98,10 @@ enum Command {
     Diff(commands::diff::DiffArgs),
     #[command(flatten)]
     Monitoring(rules_cmd::Command),
+    /// Check what a running program exposes (a scrape) against the catalogue at a version.
+    CheckLive(check_live::CheckLiveArgs),
+    /// Draft a catalogue from scrapes of a running program.
+    Import(import::ImportArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -191,6 +199,8 @@ fn main() -> ExitCode {
         Command::Docs(args) => commands::docs::run(args),
         Command::Diff(args) => commands::diff::run(args),
         Command::Monitoring(command) => command.run(),
+        Command::CheckLive(args) => check_live::run(args),
+        Command::Import(args) => import::run(args),
     };
     ExitCode::from(code)
 }

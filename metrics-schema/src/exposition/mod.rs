@@ -175,7 +175,7 @@ pub struct Family {
     pub unit: Option<String>,
     /// 1-based line of the family's first line (metadata or sample).
     pub line: usize,
-    /// That line.
+    /// The family's name on that line.
     pub span: Span,
     /// 1-based line of the `# HELP` line, if any.
     pub help_line: Option<usize>,
@@ -417,7 +417,8 @@ impl Parser {
             }
             cur.rest()
         };
-        let index = self.family_for_metadata(line, &name, keyword)?;
+        let name_span = Span::new(line.start + name_at, line.start + name_at + name.len());
+        let index = self.family_for_metadata(line, &name, keyword, name_span)?;
         let family = &mut self.families[index];
         match keyword {
             "HELP" => {
@@ -467,6 +468,7 @@ impl Parser {
         line: &Line<'_>,
         name: &str,
         keyword: &str,
+        name_span: Span,
     ) -> Result<usize, ParseError> {
         if let Some(i) = self.current
             && self.families[i].name == name
@@ -481,10 +483,10 @@ impl Parser {
                 format!("`# {keyword}` for `{name}` after its samples or in a second block (the family starts at line {first})"),
             ));
         }
-        Ok(self.new_family(name, line))
+        Ok(self.new_family(name, line, name_span))
     }
 
-    fn new_family(&mut self, name: &str, line: &Line<'_>) -> usize {
+    fn new_family(&mut self, name: &str, line: &Line<'_>, span: Span) -> usize {
         let index = self.families.len();
         self.families.push(Family {
             name: name.to_owned(),
@@ -493,7 +495,7 @@ impl Parser {
             help: None,
             unit: None,
             line: line.number,
-            span: line.span(),
+            span,
             help_line: None,
             samples: Vec::new(),
         });
@@ -556,7 +558,8 @@ impl Parser {
                 return Err(line.error(at, format!("unexpected `{}`", cur.rest())));
             }
         }
-        let index = self.family_for_sample(line, &name)?;
+        let name_span = Span::new(line.start + name_at, line.start + name_at + name.len());
+        let index = self.family_for_sample(line, &name, name_span)?;
         self.families[index].samples.push(Sample {
             name,
             labels,
@@ -570,7 +573,12 @@ impl Parser {
     }
 
     /// The family sample `name` belongs to.
-    fn family_for_sample(&mut self, line: &Line<'_>, name: &str) -> Result<usize, ParseError> {
+    fn family_for_sample(
+        &mut self,
+        line: &Line<'_>,
+        name: &str,
+        name_span: Span,
+    ) -> Result<usize, ParseError> {
         let format = self.format;
         let belongs = |f: &Family| {
             f.kind.suffixes(format).iter().any(|s| {
@@ -620,7 +628,7 @@ impl Parser {
                         ),
                     ));
                 }
-                Ok(self.new_family(name, line))
+                Ok(self.new_family(name, line, name_span))
             }
         }
     }

@@ -24,6 +24,9 @@
 //! assert_eq!(report.scrape[0].location(), "scrape.txt:1:1");
 //! ```
 
+#[cfg(feature = "http")]
+pub mod fetch;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::catalogue::{Buckets, Catalogue, LabelKind, Metric, MetricKind};
