@@ -402,7 +402,77 @@ fn prometheus_scrapes_three_engines_and_the_numbers_add_up() {
     }
     expect("sum(up)", 3.0);
 
+    // The same three engines, live-checked against the catalogue they were built from:
+    // clean in both formats (the third with its show-hidden value); the third checked as
+    // if it ran without it is caught, and so is an injected metric.
+    for (i, engine) in engines.iter().enumerate() {
+        let show_hidden = i == 2;
+        for format in ["openmetrics", "text"] {
+            let found = live_check(engine.addr, format, "0.11.2", show_hidden, None);
+            assert_eq!(found, Vec::<String>::new(), "engine {i} ({format})");
+        }
+    }
+    let found = live_check(engines[2].addr, "text", "0.11.2", false, None);
+    assert!(
+        !found.is_empty() && found.iter().all(|f| f.starts_with("live-hidden-exposed")),
+        "{found:?}"
+    );
+    // At 0.12.0 the metrics hidden at 0.11 are removed: still exposed by this build, they
+    // are caught whatever the show-hidden value.
+    let found = live_check(engines[2].addr, "openmetrics", "0.12.0", true, None);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("live-removed-exposed")
+                && f.contains("`vllm:gpu_cache_usage_perc`")),
+        "{found:?}"
+    );
+    let extra = "# HELP vllm:injected_total An extra metric.\n# TYPE vllm:injected_total counter\nvllm:injected_total 1\n";
+    let found = live_check(engines[0].addr, "text", "0.11.2", false, Some(extra));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("live-unknown-metric"), "{found:?}");
+
     drop(engines);
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!("end to end in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Scrapes `addr` in `format` (appending `extra` to the text) and live-checks the scrape
+/// against the vLLM catalogue at `version`: `rule line: message` per error or warning.
+fn live_check(
+    addr: SocketAddr,
+    format: &str,
+    version: &str,
+    show_hidden: bool,
+    extra: Option<&str>,
+) -> Vec<String> {
+    use metrics_schema::exposition::{Format, parse};
+    use metrics_schema::live::{self, fetch};
+    use metrics_schema::{Options, Severity, Source, lifecycle::Version};
+
+    let mut scraped = fetch::fetch(&format!("http://{addr}/metrics"), fetch::Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    if format == "text" {
+        // `fetch` asks for OpenMetrics; the text format comes without negotiation.
+        let response = request(addr, "GET", "/metrics", "", b"");
+        scraped.text = response.body;
+        scraped.format = Format::Text;
+    }
+    assert_eq!(scraped.format.as_str(), format);
+    if let Some(extra) = extra {
+        scraped.text.push_str(extra);
+    }
+    let catalogue = metrics_schema_tests::workspace_root().join("examples/vllm/metrics.toml");
+    let at = Version::parse(version).unwrap();
+    let checked = metrics_schema::load(&catalogue, &Options::at_version(at.clone())).unwrap();
+    let cat = checked.catalogue.as_ref().unwrap();
+    let source = Source::new(format!("{addr}"), scraped.text.clone());
+    let exposition = parse(&scraped.text, scraped.format).unwrap_or_else(|e| panic!("{e}"));
+    let report = live::check(cat, &checked.source, &source, &exposition, &at, show_hidden);
+    report
+        .scrape
+        .iter()
+        .filter(|d| d.severity != Severity::Note)
+        .map(|d| format!("{} {}: {}", d.rule, d.line, d.message))
+        .collect()
 }

@@ -3,9 +3,9 @@
 //!
 //! - the namespace and separator are detected (the prefix every family shares, before its
 //!   first `:` or `_`), or given; families outside a given namespace are left out;
-//! - counters lose `_total`, a text-format gauge `<x>_info` whose samples are all 1 is the
-//!   info metric `<x>`, units come from the OpenMetrics `# UNIT` or the name's suffix, HELP
-//!   is kept verbatim;
+//! - counters lose `_total`; types are kept as declared (a text-format gauge `<x>_info`
+//!   stays a gauge, as Go exporters expose it in both formats); units come from the
+//!   OpenMetrics `# UNIT` or the name's suffix; HELP is kept verbatim;
 //! - labels are declared once under `[labels]`, open with a `max_values` suggested from the
 //!   number of distinct values observed; a label with few values gets a comment suggesting
 //!   it be closed (never closed silently);
@@ -133,9 +133,9 @@ pub fn import(scrapes: &[&Exposition], options: &ImportOptions) -> Imported {
                     let d = &mut drafts[i];
                     if d.kind != kind {
                         let reason = format!(
-                            "exposed as {} and as {} in different scrapes",
-                            d.kind.as_str(),
-                            kind.as_str()
+                            "a {} that would be the catalogue metric `{full_name}`, already a {}",
+                            kind.as_str(),
+                            d.kind.as_str()
                         );
                         skip(&mut skipped, &f.name, reason, true);
                         continue;
@@ -145,13 +145,6 @@ pub fn import(scrapes: &[&Exposition], options: &ImportOptions) -> Imported {
             }
         }
     }
-    // Families skipped in one scrape are not declared from another.
-    drafts.retain(|d| {
-        !skipped
-            .iter()
-            .any(|s| s.name == d.full_name || s.name == format!("{}_total", d.full_name))
-    });
-
     let (namespace, separator) = match &options.namespace {
         Some(ns) => {
             let colon = drafts
@@ -237,12 +230,10 @@ pub fn import(scrapes: &[&Exposition], options: &ImportOptions) -> Imported {
             match (diag.is_error(), target) {
                 (true, Some(i)) => {
                     let d = kept.remove(i);
-                    skip(
-                        &mut skipped,
-                        &d.full_name,
-                        format!("the catalogue cannot hold it: {}", diag.message),
-                        true,
-                    );
+                    let reason = format!("the catalogue cannot hold it: {}", diag.message);
+                    for name in family_names(&d) {
+                        skip(&mut skipped, &name, reason.clone(), true);
+                    }
                     changed = true;
                     break;
                 }
@@ -272,6 +263,15 @@ pub fn import(scrapes: &[&Exposition], options: &ImportOptions) -> Imported {
     }
 }
 
+/// The names a metric's family has in either format (for `external`).
+fn family_names(d: &Draft) -> Vec<String> {
+    match d.kind {
+        Type::Counter => vec![format!("{}_total", d.full_name)],
+        Type::Info => vec![d.full_name.clone(), format!("{}_info", d.full_name)],
+        Type::Gauge | Type::Histogram => vec![d.full_name.clone()],
+    }
+}
+
 /// The full name and catalogue type of a family, or why it cannot be a metric.
 fn classify(f: &Family, format: Format) -> Result<(String, Type), String> {
     let kind = f.kind.as_str(format);
@@ -284,23 +284,13 @@ fn classify(f: &Family, format: Format) -> Result<(String, Type), String> {
                     .to_owned(),
             ),
         },
-        (Kind::Gauge, Format::Text)
-            if f.name.ends_with("_info")
-                && !f.samples.is_empty()
-                && f.samples.iter().all(|s| s.value == 1.0) =>
-        {
-            Ok((
-                f.name.trim_end_matches("_info").to_owned(),
-                Type::Info,
-            ))
-        }
         (Kind::Gauge, _) => Ok((f.name.clone(), Type::Gauge)),
         (Kind::Histogram, _) => Ok((f.name.clone(), Type::Histogram)),
         (Kind::Info, _) => Ok((f.name.clone(), Type::Info)),
         (Kind::Unknown, _) if !f.typed => Err(format!(
             "untyped (no `# TYPE`): the catalogue has no {kind} type"
         )),
-        _ => Err(format!("a {kind}: the catalogue has no such type")),
+        _ => Err(format!("type {kind}: the catalogue has no such type")),
     }
 }
 
