@@ -41,7 +41,7 @@ fn tmp(name: &str, content: &str) -> String {
 
 const CATALOGUE: &str = r#"[catalogue]
 namespace = "app"
-version = "1.1.0"
+version = "1.0.5"
 
 [labels.code]
 values = ["200", "500"]
@@ -149,7 +149,7 @@ fn exit_codes_and_formats() {
         None,
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("1.0"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--show-hidden"), "{}", text(&out.stderr));
     let out = schema(&["check-live", &cat], None);
     assert_eq!(out.status.code(), Some(2));
     let out = schema(
