@@ -149,7 +149,11 @@ fn exit_codes_and_formats() {
         None,
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--show-hidden"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--show-hidden"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = schema(&["check-live", &cat], None);
     assert_eq!(out.status.code(), Some(2));
     let out = schema(
