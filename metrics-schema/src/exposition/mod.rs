@@ -381,7 +381,8 @@ impl Parser {
         }
         let keyword_at = cur.pos();
         let keyword = cur.word();
-        if !matches!(keyword, "HELP" | "TYPE") && !(om && keyword == "UNIT") {
+        let known = matches!(keyword, "HELP" | "TYPE") || (om && keyword == "UNIT");
+        if !known {
             let what = if om {
                 "expected `# HELP`, `# TYPE`, `# UNIT` or `# EOF`: OpenMetrics has no other comments"
             } else {
