@@ -9,10 +9,12 @@
 //! ```
 //! use metrics_schema::exposition::{Format, Kind, parse};
 //!
-//! let text = "# HELP app_requests Requests served.\n\
-//!             # TYPE app_requests counter\n\
-//!             app_requests_total{code=\"200\"} 3\n\
-//!             # EOF\n";
+//! let text = concat!(
+//!     "# HELP app_requests Requests served.\n",
+//!     "# TYPE app_requests counter\n",
+//!     "app_requests_total{code=\"200\"} 3\n",
+//!     "# EOF\n",
+//! );
 //! let scrape = parse(text, Format::OpenMetrics).unwrap();
 //! let family = &scrape.families[0];
 //! assert_eq!((family.name.as_str(), family.kind), ("app_requests", Kind::Counter));

@@ -21,7 +21,7 @@
 //! let at = Version::parse("1.0.0").unwrap();
 //! let report = live::check(cat, &checked.source, &scrape, &exposition, &at, false);
 //! assert_eq!(report.scrape[0].rule, "live-type-mismatch");
-//! assert_eq!(report.scrape[0].location(), "scrape.txt:1:1");
+//! assert_eq!(report.scrape[0].location(), "scrape.txt:1:8");
 //! ```
 
 #[cfg(feature = "http")]
