@@ -365,3 +365,120 @@ fn content_negotiation_asks_for_openmetrics() {
     );
     server.join().unwrap();
 }
+
+/// A loopback stand-in for Prometheus's HTTP API: answers each path with a canned body.
+fn fake_prometheus(answers: Vec<(&'static str, String)>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(mut s) = stream else { return };
+            let mut buf = vec![0u8; 8192];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]).into_owned();
+            let path = request.split_whitespace().nth(1).unwrap_or("").to_owned();
+            let body = answers
+                .iter()
+                .find(|(prefix, _)| path.starts_with(prefix))
+                .map_or_else(
+                    || {
+                        r#"{"status":"error","errorType":"bad_data","error":"unknown path"}"#
+                            .to_owned()
+                    },
+                    |(_, b)| b.clone(),
+                );
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    addr
+}
+
+#[test]
+fn fleet_check_and_loaded_rules_through_the_prometheus_api() {
+    let metadata = r#"{"status":"success","data":[
+        {"target":{"instance":"a:1","job":"app"},"metric":"app_requests","type":"counter","help":"Requests served.","unit":""},
+        {"target":{"instance":"b:1","job":"app"},"metric":"app_requests","type":"counter","help":"Requests served.","unit":""},
+        {"target":{"instance":"b:1","job":"app"},"metric":"app_extra","type":"gauge","help":"Extra.","unit":""}]}"#;
+    let series = r#"{"status":"success","data":[
+        {"__name__":"app_requests_total","code":"200","instance":"a:1","job":"app"},
+        {"__name__":"app_requests_total","code":"200","instance":"b:1","job":"app"},
+        {"__name__":"app_extra","instance":"b:1","job":"app"},
+        {"__name__":"app_usage_ratio","instance":"a:1","job":"app"},
+        {"__name__":"app_usage_ratio","instance":"b:1","job":"app"}]}"#;
+    let rules = r#"{"status":"success","data":{"groups":[{"name":"app","file":"r.yml","rules":[
+        {"type":"alerting","name":"Busy","query":"app_old_usage > 0.9"},
+        {"type":"recording","name":"app:requests:rate1m","query":"rate(app_requests_total[1m])"}]}]}}"#;
+    let addr = fake_prometheus(vec![
+        ("/api/v1/targets/metadata", metadata.to_owned()),
+        ("/api/v1/series", series.to_owned()),
+        ("/api/v1/rules", rules.to_owned()),
+    ]);
+    let cat = tmp("fleet.toml", CATALOGUE);
+    let url = format!("http://{addr}");
+    let out = schema(
+        &[
+            "check-live",
+            &cat,
+            "--prometheus",
+            &url,
+            "--match",
+            "{job=\"app\"}",
+        ],
+        None,
+    );
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}{}", text(&out.stderr));
+    assert!(
+        shown.contains(
+            "error[live-unknown-metric]: `app_extra` (gauge) is exposed but not declared"
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("= on 1 instance of job app: b:1"), "{shown}");
+    // The deprecated metric is absent everywhere: one note for both instances.
+    assert!(
+        shown.contains("= on 2 instances of job app: a:1, b:1"),
+        "{shown}"
+    );
+    assert!(shown.contains("2 target(s) of"), "{shown}");
+
+    let out = schema(
+        &[
+            "check-refs",
+            &cat,
+            "--prometheus",
+            &url,
+            "--version",
+            "1.1.0",
+        ],
+        None,
+    );
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}{}", text(&out.stderr));
+    assert!(
+        shown.contains("group `app`, rule `Busy`: `app_old_usage` is hidden at 1.1.0"),
+        "{shown}"
+    );
+
+    // An API that refuses: exit 2 with Prometheus's message.
+    let refusing = fake_prometheus(vec![]);
+    let out = schema(
+        &[
+            "check-live",
+            &cat,
+            "--prometheus",
+            &format!("http://{refusing}"),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unknown path"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -4,7 +4,7 @@
 use metrics_schema::exposition::{Format, parse};
 use metrics_schema::lifecycle::Version;
 use metrics_schema::lint::rules;
-use metrics_schema::live::{self, LiveReport};
+use metrics_schema::live::{self, LiveReport, fleet};
 use metrics_schema::{Options, Severity, Source, check};
 
 /// A live example: the catalogue, then the scrape after the line `# scrape:`.
@@ -32,6 +32,21 @@ fn run(catalogue: &str, scrape: &str, version: &str, show_hidden: bool) -> LiveR
     live::check(cat, &checked.source, &source, &exposition, &at, show_hidden)
 }
 
+/// The rules the fleet check finds when Prometheus holds `scrape` for one target.
+fn fleet_rules(catalogue: &str, scrape: &str) -> Vec<&'static str> {
+    let checked = check(catalogue, "metrics.toml", &Options::default());
+    let cat = checked.catalogue.as_ref().unwrap();
+    let at = checked
+        .version
+        .clone()
+        .unwrap_or_else(|| Version::parse("1.0.0").unwrap());
+    let exposition = parse(scrape, Format::detect(scrape)).unwrap();
+    let target = fleet::Target::from_exposition("job", "host:1", &exposition);
+    let report = fleet::check(cat, &checked.source, &[target], &at, false);
+    assert!(report.unreadable.is_empty(), "{:?}", report.unreadable);
+    report.findings.iter().map(|f| f.rule).collect()
+}
+
 fn rules_of(report: &LiveReport) -> Vec<&'static str> {
     report
         .scrape
@@ -46,11 +61,13 @@ fn live_examples_fire_and_are_clean() {
     for r in rules().iter().filter(|r| r.needs_scrape()) {
         let (cat, scrape) = parts(r.bad);
         let bad = run(cat, scrape, "1.0.0", false);
+        // One scrape, and the same data as Prometheus would hold it (fleet check).
+        let mut found = rules_of(&bad);
+        found.extend(fleet_rules(cat, scrape));
         assert!(
-            rules_of(&bad).contains(&r.id),
-            "the bad example of `{}` does not trigger it: {:?}",
+            found.contains(&r.id),
+            "the bad example of `{}` does not trigger it: {found:?}",
             r.id,
-            rules_of(&bad)
         );
         let (cat, scrape) = parts(r.good);
         let good = run(cat, scrape, "1.0.0", false);
@@ -59,6 +76,12 @@ fn live_examples_fire_and_are_clean() {
             "the good example of `{}` is not clean: {:#?}",
             r.id,
             good.scrape
+        );
+        assert_eq!(
+            fleet_rules(cat, scrape),
+            Vec::<&str>::new(),
+            "the good example of `{}` is not clean in a fleet check",
+            r.id
         );
     }
 }
@@ -302,5 +325,41 @@ fn without_a_namespace_every_name_is_checked() {
     assert_eq!(
         rules_of(&report),
         ["live-type-mismatch", "live-unknown-metric"]
+    );
+}
+
+#[test]
+fn fleet_findings_are_grouped_by_instance() {
+    let exposition = parse(SCRAPE, Format::OpenMetrics).unwrap();
+    let clean = fleet::Target::from_exposition("app", "a:1", &exposition);
+    let mut other = fleet::Target::from_exposition("app", "b:1", &exposition);
+    other
+        .series
+        .push(vec![("__name__".into(), "app:extra".into())]);
+    let mut third = clean.clone();
+    third.instance = "c:1".into();
+    third
+        .series
+        .push(vec![("__name__".into(), "app:extra".into())]);
+    let checked = check(CATALOGUE, "metrics.toml", &Options::default());
+    let cat = checked.catalogue.as_ref().unwrap();
+    let targets = [clean.clone(), other, third];
+    let at = Version::parse("1.1.0").unwrap();
+    let report = fleet::check(cat, &checked.source, &targets, &at, false);
+    assert_eq!(report.targets, 3);
+    assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
+    let f = &report.findings[0];
+    assert_eq!(f.rule, "live-unknown-metric");
+    let instances: Vec<&str> = f.instances.iter().map(|(_, i)| i.as_str()).collect();
+    assert_eq!(instances, ["b:1", "c:1"]);
+    // At 1.2.0 every instance exposes the metric hidden there: one note each, grouped.
+    let at = Version::parse("1.2.0").unwrap();
+    let report = fleet::check(cat, &checked.source, &[clean], &at, false);
+    let rules: Vec<_> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["live-show-hidden"], "{:#?}", report.findings);
+    assert!(
+        report.findings[0]
+            .message
+            .contains("`app:cache_usage_perc`")
     );
 }

@@ -67,6 +67,7 @@ const LIVE: &[&str] = &[
     "live-too-many-values",
     "live-missing-notice",
     "live-absent",
+    "live-show-hidden",
 ];
 const FORMAT_COMPATIBILITY: &[&str] = &[
     "removed-without-deprecation",
@@ -120,6 +121,7 @@ fn registry_matches_the_format_document() {
         Severity::Warning
     );
     assert_eq!(rule("live-absent").unwrap().severity, Severity::Note);
+    assert_eq!(rule("live-show-hidden").unwrap().severity, Severity::Note);
 }
 
 #[test]

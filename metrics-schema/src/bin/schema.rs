@@ -9,6 +9,8 @@
 mod check_live;
 #[path = "schema/import.rs"]
 mod import;
+#[path = "schema/refs_prometheus.rs"]
+mod refs_prometheus;
 #[path = "schema/rules_cmd.rs"]
 mod rules_cmd;
 

@@ -26,6 +26,9 @@
 
 #[cfg(feature = "http")]
 pub mod fetch;
+pub mod fleet;
+#[cfg(feature = "http")]
+pub mod prometheus;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

@@ -17,7 +17,7 @@ use crate::{FAILED, OK, USAGE, parse_version, print};
 
 /// Arguments of `schema check-live`.
 #[derive(Args)]
-#[command(group = ArgGroup::new("scrape").required(true).args(["file", "url", "stdin"]))]
+#[command(group = ArgGroup::new("scrape").required(true).args(["file", "url", "stdin", "prometheus"]))]
 pub(crate) struct CheckLiveArgs {
     /// Catalogue file.
     catalogue: PathBuf,
@@ -30,6 +30,18 @@ pub(crate) struct CheckLiveArgs {
     /// Scrape this `http://` URL (asks for OpenMetrics, accepts the text format).
     #[arg(long, value_name = "URL")]
     url: Option<String>,
+    /// Check every target a Prometheus server scrapes (through its HTTP API) instead of
+    /// one scrape; findings are grouped by instance.
+    #[arg(long, value_name = "URL")]
+    prometheus: Option<String>,
+    /// With --prometheus: the targets to check, as label matchers.
+    #[arg(
+        long = "match",
+        value_name = "SELECTOR",
+        default_value = "{job=~\".+\"}",
+        requires = "prometheus"
+    )]
+    selector: String,
     /// The version the program runs (default: the catalogue's `version` pin).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
@@ -202,6 +214,9 @@ pub(crate) fn run(args: CheckLiveArgs) -> u8 {
             }
         },
     };
+    if let Some(url) = &args.prometheus {
+        return fleet(&args, url, cat, &checked.source, at, show_hidden);
+    }
     let input = match read_scrape(
         args.file.as_ref(),
         args.url.as_deref(),
@@ -275,4 +290,130 @@ pub(crate) fn run(args: CheckLiveArgs) -> u8 {
     } else {
         OK
     }
+}
+
+/// `--prometheus`: every target, findings grouped by instance.
+fn fleet(
+    args: &CheckLiveArgs,
+    url: &str,
+    cat: &metrics_schema::Catalogue,
+    catalogue: &Source,
+    at: &Version,
+    show_hidden: bool,
+) -> u8 {
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        eprintln!("error: invalid --timeout {}", args.timeout);
+        return USAGE;
+    }
+    let limits = fetch::Limits {
+        timeout: Duration::from_secs_f64(args.timeout),
+        max_bytes: args.max_bytes,
+    };
+    let targets = match live::prometheus::targets(url, &args.selector, limits) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    if targets.is_empty() {
+        eprintln!(
+            "error: Prometheus at {url} has no target matching {} with series in the last {} s",
+            args.selector,
+            live::prometheus::LOOKBACK_SECS
+        );
+        return USAGE;
+    }
+    let report = live::fleet::check(cat, catalogue, &targets, at, show_hidden);
+    for (job, instance, e) in &report.unreadable {
+        eprintln!("error: {job}/{instance}: the data Prometheus holds could not be read back: {e}");
+    }
+    let (errors, warnings, notes) = report.counts();
+    match args.format {
+        LiveFormat::Json => {
+            let values: Vec<serde_json::Value> = report
+                .findings
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "rule": f.rule,
+                        "severity": f.severity.as_str(),
+                        "message": f.message,
+                        "metric": f.metric,
+                        "help": f.help,
+                        "instances": f.instances.iter().map(|(job, instance)| {
+                            serde_json::json!({"job": job, "instance": instance})
+                        }).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&values).unwrap_or_else(|_| "[]".to_owned())
+            ));
+        }
+        LiveFormat::Human | LiveFormat::Github => {
+            let mut out = String::new();
+            for f in &report.findings {
+                let github = args.format == LiveFormat::Github;
+                let list = instances_text(&f.instances);
+                if github {
+                    let command = match f.severity {
+                        metrics_schema::Severity::Error => "error",
+                        metrics_schema::Severity::Warning => "warning",
+                        metrics_schema::Severity::Note => "notice",
+                    };
+                    out.push_str(&format!(
+                        "::{command} title={}::{} ({list})\n",
+                        f.rule,
+                        f.message.replace('\n', " ")
+                    ));
+                    continue;
+                }
+                out.push_str(&format!("{}[{}]: {}\n", f.severity, f.rule, f.message));
+                out.push_str(&format!("  = on {list}\n"));
+                if let Some(help) = &f.help {
+                    out.push_str(&format!("  = help: {help}\n"));
+                }
+                out.push('\n');
+            }
+            if args.format == LiveFormat::Human {
+                out.push_str(&format!(
+                    "{} target(s) of {url} matching {} against {} at {at}{}: {errors} error(s), {warnings} warning(s), {notes} note(s)\n",
+                    report.targets,
+                    args.selector,
+                    catalogue.name(),
+                    if show_hidden { " with show-hidden" } else { "" },
+                ));
+            }
+            print(&out);
+        }
+    }
+    if !report.unreadable.is_empty() {
+        USAGE
+    } else if errors > 0 || (!args.deny.is_empty() && warnings > 0) {
+        FAILED
+    } else {
+        OK
+    }
+}
+
+/// `3 instances of job vllm: a, b, c` (grouped by job).
+fn instances_text(instances: &[(String, String)]) -> String {
+    let mut by_job: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (job, instance) in instances {
+        match by_job.iter_mut().find(|(j, _)| j == job) {
+            Some((_, list)) => list.push(instance),
+            None => by_job.push((job, vec![instance])),
+        }
+    }
+    by_job
+        .iter()
+        .map(|(job, list)| {
+            let n = list.len();
+            let what = if n == 1 { "instance" } else { "instances" };
+            format!("{n} {what} of job {job}: {}", list.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

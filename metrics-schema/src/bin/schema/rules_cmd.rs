@@ -60,6 +60,9 @@ pub(crate) enum Command {
         /// A Grafana dashboard (JSON); may be repeated.
         #[arg(long, value_name = "FILE")]
         dashboard: Vec<PathBuf>,
+        /// Check the rules a Prometheus server has loaded (its HTTP API).
+        #[arg(long, value_name = "URL")]
+        prometheus: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = RefsFormat::Human)]
         format: RefsFormat,
@@ -147,14 +150,20 @@ impl Command {
                 dashboard,
                 format,
                 deny,
-            } => check_refs(&path, version, &rules, &dashboard, format, !deny.is_empty()),
+                prometheus,
+            } => match prometheus {
+                Some(url) => {
+                    crate::refs_prometheus::run(&path, version, &url, format, !deny.is_empty())
+                }
+                None => check_refs(&path, version, &rules, &dashboard, format, !deny.is_empty()),
+            },
             Command::Migrate(args) => migrate_command(args),
         }
     }
 }
 
 /// Loads a catalogue that must be valid; prints the errors otherwise.
-fn valid(path: &Path, version: Option<Version>) -> Result<Checked, u8> {
+pub(crate) fn valid(path: &Path, version: Option<Version>) -> Result<Checked, u8> {
     let mut options = Options::default();
     options.version = version;
     let checked = load(path, &options).map_err(|error| {
@@ -178,7 +187,7 @@ fn valid(path: &Path, version: Option<Version>) -> Result<Checked, u8> {
     Ok(checked)
 }
 
-fn version_of<'c>(checked: &'c Checked, command: &str) -> Option<&'c Version> {
+pub(crate) fn version_of<'c>(checked: &'c Checked, command: &str) -> Option<&'c Version> {
     if checked.version.is_none() {
         eprintln!(
             "error: `schema {command}` needs a version: pass `--version X.Y.Z`, or pin one with `version = \"X.Y.Z\"` in [catalogue]"

@@ -32,6 +32,7 @@ pub(crate) mod live_hidden_exposed;
 pub(crate) mod live_labels_mismatch;
 pub(crate) mod live_missing_notice;
 pub(crate) mod live_removed_exposed;
+pub(crate) mod live_show_hidden;
 pub(crate) mod live_too_many_values;
 pub(crate) mod live_type_mismatch;
 pub(crate) mod live_undeclared_label_value;
@@ -131,4 +132,5 @@ pub(crate) static ALL: &[&Rule] = &[
     &live_too_many_values::RULE,
     &live_missing_notice::RULE,
     &live_absent::RULE,
+    &live_show_hidden::RULE,
 ];
