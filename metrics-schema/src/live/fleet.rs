@@ -203,7 +203,14 @@ pub fn check(
             add(&mut groups, finding, t);
         }
     }
-    report.findings = groups.into_values().collect();
+    report.findings = groups
+        .into_values()
+        .map(|mut f| {
+            f.instances.sort();
+            f.instances.dedup();
+            f
+        })
+        .collect();
     report
 }
 
@@ -224,10 +231,7 @@ fn add(
         finding.message.clone(),
     );
     let entry = groups.entry(key).or_insert(finding);
-    let id = (t.job.clone(), t.instance.clone());
-    if let Err(at) = entry.instances.binary_search(&id) {
-        entry.instances.insert(at, id);
-    }
+    entry.instances.push((t.job.clone(), t.instance.clone()));
 }
 
 /// A target's families and series as an exposition: OpenMetrics, unless a counter's family

@@ -85,6 +85,12 @@ pub fn check(
     show_hidden: bool,
 ) -> LiveReport {
     let resolver = Resolver::new(cat);
+    let index: HashMap<&str, usize> = cat
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.full_name.as_str(), i))
+        .collect();
     let mut pass = Pass {
         cat,
         catalogue,
@@ -92,6 +98,7 @@ pub fn check(
         show_hidden,
         format: exposition.format,
         resolver: &resolver,
+        index: &index,
         found: Vec::new(),
         seen: HashSet::new(),
         type_reported: HashSet::new(),
@@ -138,6 +145,8 @@ struct Pass<'a> {
     show_hidden: bool,
     format: Format,
     resolver: &'a Resolver<'a>,
+    /// Full name -> position in the catalogue's metrics.
+    index: &'a HashMap<&'a str, usize>,
     found: Vec<Diagnostic>,
     /// Metrics (by index) the scrape exposes.
     seen: HashSet<usize>,
@@ -164,12 +173,7 @@ impl<'a> Pass<'a> {
                 return;
             }
         };
-        let Some(index) = self
-            .cat
-            .metrics
-            .iter()
-            .position(|m| std::ptr::eq(m, metric))
-        else {
+        let Some(&index) = self.index.get(metric.full_name.as_str()) else {
             return;
         };
         self.seen.insert(index);
