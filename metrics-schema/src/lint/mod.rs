@@ -5,6 +5,8 @@
 //! read; three (`parse`, `unknown-key` for keys, `invalid-version`) are found while reading
 //! the TOML and build their diagnostics with their rule's constructor. The compatibility
 //! rules compare two catalogues and run only with a baseline.
+//! The live rules (`live-*`) compare a scrape with the catalogue and run only in
+//! [`crate::live`] (`schema check-live`).
 
 pub(crate) mod rules;
 
