@@ -203,6 +203,7 @@ pub fn compare(baseline: &Checked, new: &Checked) -> Option<Compatibility> {
 /// `stability`: alpha metrics only warn.
 pub fn severity(rule: &Rule, stability: Stability) -> Severity {
     match (rule.severity, stability) {
+        (Severity::Note, _) => Severity::Note,
         (Severity::Warning, _) | (_, Stability::Alpha) => Severity::Warning,
         (Severity::Error, _) => Severity::Error,
     }

@@ -43,9 +43,12 @@ pub mod descriptor;
 pub mod diagnostic;
 pub mod diff;
 pub mod docs;
+pub mod exposition;
+pub mod import;
 pub mod io;
 pub mod lifecycle;
 pub mod lint;
+pub mod live;
 pub mod manifest;
 pub mod migrate;
 pub mod promql;
@@ -133,7 +136,12 @@ impl Checked {
     /// The number of errors and of warnings.
     pub fn counts(&self) -> (usize, usize) {
         let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
-        (errors, self.diagnostics.len() - errors)
+        let warnings = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        (errors, warnings)
     }
 
     /// Every diagnostic rendered as rustc does, without colour: what the `catalogue!` macro

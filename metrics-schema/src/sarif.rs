@@ -74,6 +74,33 @@ pub fn log<'a>(files: impl IntoIterator<Item = (&'a Source, &'a [Diagnostic], St
     })
 }
 
+/// A SARIF log of findings that have no place in a file (a fleet checked through a
+/// Prometheus server): rule, severity and message only, which SARIF allows.
+pub fn render_unlocated(
+    findings: impl IntoIterator<Item = (&'static str, Severity, String)>,
+) -> String {
+    let rules = lint::rules();
+    let mut log = log(std::iter::empty());
+    let results: Vec<Value> = findings
+        .into_iter()
+        .map(|(rule, severity, message)| {
+            let mut value = json!({
+                "ruleId": rule,
+                "level": level(severity),
+                "message": { "text": message },
+            });
+            if let Some(index) = rules.iter().position(|r| r.id == rule) {
+                value["ruleIndex"] = json!(index);
+            }
+            value
+        })
+        .collect();
+    log["runs"][0]["results"] = Value::Array(results);
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_owned());
+    text.push('\n');
+    text
+}
+
 /// `log` as pretty-printed JSON text.
 pub fn render<'a>(
     files: impl IntoIterator<Item = (&'a Source, &'a [Diagnostic], String)>,
@@ -145,6 +172,7 @@ fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Note => "note",
     }
 }
 
@@ -152,6 +180,7 @@ fn rule_tag(rule: &lint::Rule) -> &'static str {
     match rule.kind {
         lint::RuleKind::Catalogue => "catalogue",
         lint::RuleKind::Compatibility => "compatibility",
+        lint::RuleKind::Live => "live",
     }
 }
 

@@ -102,12 +102,11 @@ fn lint_sarif_validates_and_places_every_result() {
             descriptor["helpUri"],
             format!("{}#{}", metrics_schema::sarif::RULES_URI, rule.id)
         );
-        let level = if rule.severity == metrics_schema::Severity::Error {
-            "error"
-        } else {
-            "warning"
-        };
-        assert_eq!(descriptor["defaultConfiguration"]["level"], level);
+        // SARIF's levels are named as ours: error, warning, note.
+        assert_eq!(
+            descriptor["defaultConfiguration"]["level"],
+            rule.severity.as_str()
+        );
     }
 
     let results = run["results"].as_array().unwrap();

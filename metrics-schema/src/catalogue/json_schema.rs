@@ -161,6 +161,11 @@ fn catalogue_key(key: CatalogueKey) -> Value {
             "Warning rules silenced for the whole catalogue.",
             reference("allow"),
         ),
+        CatalogueKey::External => described(
+            "Metrics other code in the process exposes (names, or prefixes ending in `*`): \
+             live checks accept them unchecked.",
+            json!({ "type": "array", "items": { "type": "string", "minLength": 1 } }),
+        ),
     }
 }
 

@@ -42,6 +42,10 @@ pub struct Catalogue {
     pub version: Option<Version>,
     /// Rule ids silenced for the whole catalogue.
     pub allow: Vec<Spanned<String>>,
+    /// Names of metrics that other code exposes beside the catalogue's (a language
+    /// runtime's collectors, a library's metrics): names, or prefixes ending in `*`.
+    /// `schema check-live` accepts them without checking them.
+    pub external: Vec<Spanned<String>>,
     /// Deprecation windows per stability level.
     pub policy: Policy,
     /// Label definitions, in file order.
@@ -358,6 +362,16 @@ impl Catalogue {
                 .any(|l| matches!(l.kind, LabelKind::Open { .. }))
         });
         open.then(|| self.full_name(crate::lifecycle::LABEL_OVERFLOWS_NAME))
+    }
+
+    /// True when `name` (a family or sample name) is declared in `external`.
+    pub fn is_external(&self, name: &str) -> bool {
+        self.external
+            .iter()
+            .any(|e| match e.value.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == e.value,
+            })
     }
 
     /// True when `rule` is in the catalogue's `allow` list.

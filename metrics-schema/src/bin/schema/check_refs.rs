@@ -28,6 +28,10 @@ pub struct CheckRefsArgs {
     /// A Grafana dashboard (JSON); may be repeated.
     #[arg(long, value_name = "FILE")]
     dashboard: Vec<PathBuf>,
+    /// Check the rules a Prometheus server has loaded (through its HTTP API) instead of
+    /// files.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["rules", "dashboard"])]
+    prometheus: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -37,8 +41,8 @@ pub struct CheckRefsArgs {
 
 /// Runs `schema check-refs`.
 pub fn run(args: CheckRefsArgs) -> u8 {
-    if args.rules.is_empty() && args.dashboard.is_empty() {
-        error!("give at least one `--rules FILE` or `--dashboard FILE`");
+    if args.rules.is_empty() && args.dashboard.is_empty() && args.prometheus.is_none() {
+        error!("give at least one `--rules FILE` or `--dashboard FILE`, or `--prometheus URL`");
         return USAGE;
     }
     let valid = match cli::load_at(&args.path, args.version, "check-refs") {
@@ -46,6 +50,9 @@ pub fn run(args: CheckRefsArgs) -> u8 {
         Err(code) => return code,
     };
     let (catalogue, at) = (&valid.catalogue, &valid.version);
+    if let Some(url) = &args.prometheus {
+        return crate::refs_prometheus::run(catalogue, at, url, args.format, args.deny.warnings());
+    }
     // Read every file first: names recorded in any rule file are known to all of them.
     let mut resolver = Resolver::new(catalogue);
     let mut files = Vec::new();

@@ -12,6 +12,7 @@
 mod cli;
 
 mod alerts;
+mod check_live;
 mod check_refs;
 mod codegen_python;
 mod completions;
@@ -19,9 +20,11 @@ mod dashboard;
 mod diff;
 mod docs;
 mod explain;
+mod import;
 mod json_schema;
 mod lint;
 mod migrate;
+mod refs_prometheus;
 mod rules;
 mod status;
 
@@ -85,6 +88,11 @@ enum Command {
     /// replacement where it is a rename (same type, same labels). Prints a unified diff, or
     /// writes the new file with -o; exits 1 when references that need a manual change remain.
     Migrate(migrate::MigrateArgs),
+    /// Check what a running program exposes (a scrape, or every target of a Prometheus
+    /// server) against the catalogue at a version.
+    CheckLive(check_live::CheckLiveArgs),
+    /// Draft a catalogue from scrapes of a running program.
+    Import(import::ImportArgs),
     /// Print the JSON Schema of metrics.toml, for editor completion and validation
     /// (Taplo, Even Better TOML).
     JsonSchema(json_schema::JsonSchemaArgs),
@@ -113,6 +121,8 @@ fn main() -> ExitCode {
         Command::Dashboard(args) => dashboard::run(args),
         Command::CheckRefs(args) => check_refs::run(args),
         Command::Migrate(args) => migrate::run(args),
+        Command::CheckLive(args) => check_live::run(args),
+        Command::Import(args) => import::run(args),
         Command::Codegen(args) => codegen_python::run(args),
         Command::JsonSchema(args) => json_schema::run(args),
         Command::Completions(args) => completions::completions(args),
