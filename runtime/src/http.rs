@@ -223,7 +223,8 @@ pub async fn serve_with_shutdown(
 }
 
 /// Serves `app` (an application's router, which may include [`router`]) on `listener`
-/// within `limits`, until `shutdown` completes or accepting fails for good.
+/// within `limits`, until `shutdown` completes (a failed accept, such as running out of
+/// file descriptors for a moment, is retried after a short pause).
 ///
 /// At most `limits.max_connections` connections are open at once: further clients wait in
 /// the listener's backlog. A connection is closed when its request headers take longer than
@@ -252,7 +253,9 @@ pub async fn serve_app(
     limits: &Limits,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let slots = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    let slots = limits
+        .max_connections
+        .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
     let permits = Arc::new(Semaphore::new(slots));
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
