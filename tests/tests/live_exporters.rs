@@ -150,19 +150,22 @@ fn round_trip(what: &str, scrapes: &[(String, String)]) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_node_exporter),
+    ignore = "prometheus-node-exporter not installed"
+)]
+#[cfg_attr(not(has_prometheus), ignore = "prometheus not installed")]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
 fn node_exporter_and_prometheus_round_trip_and_drift_is_caught() {
-    let Some(node_exporter) = tool(
+    let node_exporter = tool(
         "prometheus-node-exporter",
         "apt-get install prometheus-node-exporter",
-    ) else {
-        return;
-    };
-    let Some(prometheus) = tool("prometheus", "apt-get install prometheus") else {
-        return;
-    };
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
+    );
+    let prometheus = tool("prometheus", "apt-get install prometheus");
+    let python = python_with("prometheus_client");
     let dir = std::env::temp_dir().join(format!("live-exporters-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();

@@ -110,16 +110,17 @@ sys.stdout.write(prometheus_client.generate_latest(registry).decode())
 "#;
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
+#[cfg_attr(not(has_promtool), ignore = "promtool not installed")]
 fn vllm_modules_record_and_expose_at_several_versions() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
-    let Some(promtool) = tool(
+    let python = python_with("prometheus_client");
+    let promtool = tool(
         "promtool",
         "install Prometheus (apt-get install prometheus)",
-    ) else {
-        return;
-    };
+    );
     let dir = scratch("versions");
     let mut docs = Vec::new();
     let vllm = load(
@@ -295,10 +296,12 @@ fn sorted(mut families: Vec<ParsedFamily>) -> Vec<ParsedFamily> {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
 fn python_exposition_equals_the_rust_runtimes() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
+    let python = python_with("prometheus_client");
     let dir = scratch("equal");
     generate("examples/vllm/metrics.toml", "0.11.2", &dir, "vllm_metrics");
     let python_text = stdout_ok(&run_python(&python, &dir, RECORD_SAME, &[]), "python");
@@ -350,10 +353,12 @@ fn python_exposition_equals_the_rust_runtimes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
 fn show_hidden_is_accepted_and_refused_as_on_the_rust_side() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
+    let python = python_with("prometheus_client");
     let dir = scratch("show_hidden");
     let values = [
         "0.10",
@@ -416,10 +421,12 @@ json.dump(out, sys.stdout)
 }
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
 fn lifecycle_labels_and_options_in_python() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
+    let python = python_with("prometheus_client");
     let dir = scratch("lifecycle");
     generate(
         "metrics-schema/tests/python/lifecycle.toml",
@@ -526,10 +533,12 @@ z.requests.labels("a", "stop").inc()
 }
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
 fn multiprocess_mode_across_two_processes() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
+    let python = python_with("prometheus_client");
     let dir = scratch("multiprocess");
     generate("examples/vllm/metrics.toml", "0.11.2", &dir, "vllm_metrics");
     let shared = dir.join("prometheus_multiproc");
@@ -613,13 +622,14 @@ sys.stdout.write(prometheus_client.generate_latest(registry).decode())
 }
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
+#[cfg_attr(not(has_mypy), ignore = "mypy not installed")]
 fn mypy_checks_engine_code_against_the_module() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
-    let Some(mypy) = tool("mypy", "pip install mypy") else {
-        return;
-    };
+    let python = python_with("prometheus_client");
+    let mypy = tool("mypy", "pip install mypy");
     let _ = python;
     let dir = scratch("mypy");
     generate("examples/vllm/metrics.toml", "0.12.0", &dir, "vllm_metrics");
