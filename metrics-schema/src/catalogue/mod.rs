@@ -364,6 +364,13 @@ impl Catalogue {
         open.then(|| self.full_name(crate::lifecycle::LABEL_OVERFLOWS_NAME))
     }
 
+    /// True when `name` (a family or sample name) is a metric the runtime exposes next to
+    /// the catalogue's own: the label-overflow counter ([`Catalogue::label_overflows_name`]).
+    pub fn is_runtime_metric(&self, name: &str) -> bool {
+        self.label_overflows_name()
+            .is_some_and(|full| name == full || name.strip_suffix("_total") == Some(full.as_str()))
+    }
+
     /// True when `name` (a family or sample name) is declared in `external`.
     pub fn is_external(&self, name: &str) -> bool {
         self.external

@@ -162,7 +162,7 @@ impl<'a> Pass<'a> {
     }
 
     fn family(&mut self, f: &'a Family) {
-        if self.cat.is_external(&f.name) {
+        if self.cat.is_external(&f.name) || self.cat.is_runtime_metric(&f.name) {
             return;
         }
         let metric = match self.resolver.resolve(&f.name) {

@@ -141,6 +141,10 @@ impl<'a> Resolver<'a> {
         if let Some(&index) = self.families.get(name) {
             return Target::Family(&self.cat.metrics[index]);
         }
+        // The runtime's own label-overflow counter: known, never reported.
+        if self.cat.is_runtime_metric(name) {
+            return Target::Foreign;
+        }
         let in_scope = match &self.prefix {
             Some(prefix) => name.starts_with(prefix.as_str()),
             None => !PROMETHEUS_SERIES.contains(&name),
