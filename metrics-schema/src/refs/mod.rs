@@ -16,6 +16,7 @@
 
 pub mod dashboard_file;
 pub mod rule_file;
+pub(crate) mod tree;
 
 use std::collections::{HashMap, HashSet};
 
