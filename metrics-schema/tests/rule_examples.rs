@@ -57,6 +57,8 @@ const EXTENSION_ERRORS: &[&str] = &[
     "unknown-metric-reference",
     "removed-metric-reference",
 ];
+/// Errors about names other programs put in the catalogue's namespace (`[[external]]`).
+const EXTERNAL_ERRORS: &[&str] = &["external-collision"];
 const EXTENSION_WARNINGS: &[&str] = &["deprecated-metric-reference", "future-metric-reference"];
 const FORMAT_COMPATIBILITY: &[&str] = &[
     "removed-without-deprecation",
@@ -74,6 +76,7 @@ fn registry_matches_the_format_document() {
         .iter()
         .chain(GENERATION_ERRORS)
         .chain(EXTENSION_ERRORS)
+        .chain(EXTERNAL_ERRORS)
         .chain(FORMAT_WARNINGS)
         .chain(EXTENSION_WARNINGS)
         .chain(FORMAT_COMPATIBILITY)
@@ -84,6 +87,7 @@ fn registry_matches_the_format_document() {
         .iter()
         .chain(GENERATION_ERRORS)
         .chain(EXTENSION_ERRORS)
+        .chain(EXTERNAL_ERRORS)
     {
         let r = rule(id).unwrap();
         assert_eq!(r.severity, Severity::Error, "{id}");

@@ -52,6 +52,13 @@ pub struct Catalogue {
     pub alerts: Vec<Alert>,
     /// Recording rules (`[[record]]`), in file order.
     pub records: Vec<Record>,
+    /// Names other programs expose in the catalogue's namespace (`[[external]]`), in file
+    /// order.
+    pub externals: Vec<External>,
+    /// Other prefixes the catalogue's metrics are re-exported under (`[catalogue]
+    /// reexport_prefixes`): each replaces the namespace and separator of every exposed name
+    /// (`ray_vllm_` re-exports `vllm:x` as `ray_vllm_x`).
+    pub reexport_prefixes: Vec<Spanned<String>>,
     /// The `[catalogue]` header, if the table is present.
     pub header: Option<Span>,
     /// Spans of the keys of `[catalogue]`.
@@ -60,6 +67,43 @@ pub struct Catalogue {
     pub(crate) unreadable_sets: Vec<String>,
     /// Index of the first complete metric of each local name.
     pub(crate) by_name: HashMap<String, usize>,
+}
+
+/// A name another program exposes in the catalogue's namespace (an `[[external]]` table):
+/// a router's or a gateway's metric under `vllm:`. Reference checks know it; it is never
+/// generated, and the catalogue's naming rules do not apply to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct External {
+    /// The name, as exposed (without its type's sample suffixes when `kind` is set).
+    pub name: String,
+    /// The metric type, when known: its sample names (`_total`, `_bucket`, ...) are then
+    /// known too.
+    pub kind: Option<MetricKind>,
+    /// What it is (free text).
+    pub help: Option<String>,
+    /// Who exposes it (free text: a program, a team).
+    pub owner: Option<String>,
+    /// The table's header.
+    pub header: Span,
+    /// Spans of its keys.
+    pub keys: Keys,
+}
+
+impl External {
+    /// Every name a query may use for it: the name, and with a type, its family and sample
+    /// names.
+    pub fn names(&self) -> Vec<String> {
+        let mut names = vec![self.name.clone()];
+        if let Some(kind) = self.kind {
+            for suffix in kind.occupied_suffixes() {
+                let name = format!("{}{suffix}", self.name);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
 }
 
 /// The separator between namespace and local name.

@@ -11,7 +11,7 @@ use toml::Spanned as TomlSpanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, Keys, Label, LabelKind,
+    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, External, Keys, Label, LabelKind,
     MULTIPROCESS_MODES, Metric, MetricKind, Policy, PolicyTable, Separator, full_name,
 };
 use crate::diagnostic::Diagnostic;
@@ -62,6 +62,7 @@ keys!(
         Metric = "metric",
         Alert = "alert",
         Record = "record",
+        External = "external",
     }
 );
 keys!(
@@ -72,6 +73,16 @@ keys!(
         Stability = "stability",
         Version = "version",
         Allow = "allow",
+        ReexportPrefixes = "reexport_prefixes",
+    }
+);
+keys!(
+    /// The keys of an `[[external]]` table.
+    ExternalKey {
+        Name = "name",
+        Type = "type",
+        Help = "help",
+        Owner = "owner",
     }
 );
 keys!(
@@ -363,7 +374,7 @@ impl Reader<'_> {
         let mut labels_table = None;
         let mut buckets_table = None;
         let mut metric_array = None;
-        let (mut alert_array, mut record_array) = (None, None);
+        let (mut alert_array, mut record_array, mut external_array) = (None, None, None);
         for (key, entry) in self.entries(root, "the catalogue") {
             match key {
                 TopLevel::Catalogue => catalogue_table = Some(entry),
@@ -373,6 +384,7 @@ impl Reader<'_> {
                 TopLevel::Metric => metric_array = Some(entry),
                 TopLevel::Alert => alert_array = Some(entry),
                 TopLevel::Record => record_array = Some(entry),
+                TopLevel::External => external_array = Some(entry),
             }
         }
 
@@ -388,6 +400,8 @@ impl Reader<'_> {
             metrics: Vec::new(),
             alerts: Vec::new(),
             records: Vec::new(),
+            externals: Vec::new(),
+            reexport_prefixes: Vec::new(),
             header: None,
             keys: Keys::default(),
             unreadable_sets: Vec::new(),
@@ -413,6 +427,9 @@ impl Reader<'_> {
         }
         if let Some(entry) = record_array {
             cat.records = self.records(&entry);
+        }
+        if let Some(entry) = external_array {
+            cat.externals = self.externals(&entry);
         }
         resolve(&mut cat);
         cat
@@ -451,8 +468,80 @@ impl Reader<'_> {
                 }
                 CatalogueKey::Version => cat.version = self.version(&e, CX),
                 CatalogueKey::Allow => cat.allow = self.strings(&e, CX).unwrap_or_default(),
+                CatalogueKey::ReexportPrefixes => {
+                    cat.reexport_prefixes = self.strings(&e, CX).unwrap_or_default();
+                    for prefix in &cat.reexport_prefixes {
+                        if !crate::promql::is_metric_name(&prefix.value) {
+                            self.push(
+                                Diagnostic::new(
+                                    &parse_rule::RULE,
+                                    prefix.span,
+                                    format!(
+                                        "re-export prefix {:?} cannot start a metric name",
+                                        prefix.value
+                                    ),
+                                )
+                                .label("not a metric name prefix")
+                                .help(
+                                    "a prefix is made of letters, digits, `_` and `:`, and does not start with a digit, e.g. \"ray_vllm_\"".to_owned(),
+                                ),
+                            );
+                        }
+                    }
+                }
             }
         }
+    }
+
+    fn externals(&mut self, entry: &Entry<'_, '_>) -> Vec<External> {
+        const CX: &str = "[[external]]";
+        let mut out = Vec::new();
+        for (header, table) in self.table_array(entry, "external name") {
+            let mut external = External {
+                name: String::new(),
+                kind: None,
+                help: None,
+                owner: None,
+                header,
+                keys: Keys::with_capacity(table.len()),
+            };
+            let mut name = None;
+            for (key, e) in self.entries(table, CX) {
+                external.keys.push(e.name, e.key, e.value_span());
+                match key {
+                    ExternalKey::Name => name = self.string(&e, CX),
+                    ExternalKey::Type => external.kind = self.metric_kind(&e),
+                    ExternalKey::Help => external.help = self.string(&e, CX),
+                    ExternalKey::Owner => external.owner = self.string(&e, CX),
+                }
+            }
+            match name {
+                Some(name) if crate::promql::is_metric_name(&name) => {
+                    external.name = name;
+                    out.push(external);
+                }
+                Some(name) => {
+                    let at = external.keys.value("name").unwrap_or(header);
+                    self.push(
+                        Diagnostic::new(
+                            &parse_rule::RULE,
+                            at,
+                            format!("external name {name:?} is not a metric name"),
+                        )
+                        .label("not a metric name")
+                        .help("write the name as it is exposed, e.g. `name = \"vllm:current_qps\"`".to_owned()),
+                    );
+                }
+                None if external.keys.key("name").is_none() => self.missing(
+                    header,
+                    "name",
+                    CX,
+                    "every external name needs its `name`, as exposed, e.g. `name = \"vllm:current_qps\"`",
+                ),
+                None => {}
+            }
+        }
+        out
     }
 
     fn stability(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<Stability> {
@@ -1098,6 +1187,11 @@ mod key_tests {
             }
             let text = format!("[[{table}]]\nnot_a_key = \"x\"\n");
             assert_eq!(unknown_keys(&text).len(), 1, "{text}");
+        }
+        for name in ExternalKey::NAMES {
+            let text = format!("[[external]]\n{name} = \"x\"\n");
+            let unknown = unknown_keys(&text);
+            assert_eq!(unknown, Vec::<String>::new(), "{text}");
         }
         for (table, names) in [
             ("catalogue", CatalogueKey::NAMES),

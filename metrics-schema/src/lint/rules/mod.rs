@@ -13,6 +13,7 @@ pub(crate) mod deprecated_without_replacement;
 pub(crate) mod duplicate_label;
 pub(crate) mod duplicate_metric;
 pub(crate) mod empty_help;
+pub(crate) mod external_collision;
 pub(crate) mod future_metric_reference;
 pub(crate) mod generated_name;
 pub(crate) mod help_mentions_deprecation;
@@ -87,6 +88,8 @@ pub(crate) static ALL: &[&Rule] = &[
     &invalid_rule::RULE,
     &unknown_metric_reference::RULE,
     &removed_metric_reference::RULE,
+    // Errors of names other programs put in the namespace.
+    &external_collision::RULE,
     // Warnings.
     &counter_total_suffix::RULE,
     &non_counter_total_suffix::RULE,
