@@ -485,6 +485,18 @@ const FIRES: &[Fires] = &[
         version: Some("0.12.0"),
         toml: REFERENCES,
     },
+    // An external name a metric exposes (a counter's sample), at the external's name.
+    fires(
+        "external-collision",
+        (8, 8),
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[external]]\nname = \"app_requests_total\"\n",
+    ),
+    // With a type, the external's samples collide too: gauge `app_x_total` of the catalogue.
+    fires(
+        "external-collision",
+        (8, 8),
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"x_total\"\ntype = \"gauge\"\nhelp = \"X.\"\n[[external]]\nname = \"app_x\"\ntype = \"counter\"\n",
+    ),
     // Hidden counts as removed.
     Fires {
         rule: "removed-metric-reference",
@@ -739,6 +751,16 @@ const QUIET: &[Quiet] = &[
     quiet(
         "unknown-metric-reference",
         "[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[alert]]\nname = \"A\"\nexpr = \"up == 0 or rate(requests_total[5m]) == 0\"\nsummary = \"S.\"\n",
+    ),
+    // A name declared external is known to the catalogue's own rules.
+    quiet(
+        "unknown-metric-reference",
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[external]]\nname = \"app_router_qps\"\n[[alert]]\nname = \"A\"\nexpr = \"app_router_qps > 100\"\nsummary = \"S.\"\n",
+    ),
+    // An external name no metric exposes.
+    quiet(
+        "external-collision",
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[external]]\nname = \"app_router_requests\"\ntype = \"counter\"\n",
     ),
     // Only deprecated at 0.10.1; without a version, lifecycle is not checked.
     Quiet {
