@@ -59,6 +59,13 @@ const EXTENSION_ERRORS: &[&str] = &[
 ];
 /// Errors about names other programs put in the catalogue's namespace (`[[external]]`).
 const EXTERNAL_ERRORS: &[&str] = &["external-collision"];
+/// Errors of label history (labels written as tables with `since`, `deprecated`,
+/// `removed`).
+const LABEL_HISTORY_ERRORS: &[&str] = &[
+    "label-lifecycle-order",
+    "label-policy-violation",
+    "missing-label-reference",
+];
 const EXTENSION_WARNINGS: &[&str] = &["deprecated-metric-reference", "future-metric-reference"];
 const FORMAT_COMPATIBILITY: &[&str] = &[
     "removed-without-deprecation",
@@ -77,6 +84,7 @@ fn registry_matches_the_format_document() {
         .chain(GENERATION_ERRORS)
         .chain(EXTENSION_ERRORS)
         .chain(EXTERNAL_ERRORS)
+        .chain(LABEL_HISTORY_ERRORS)
         .chain(FORMAT_WARNINGS)
         .chain(EXTENSION_WARNINGS)
         .chain(FORMAT_COMPATIBILITY)
@@ -88,6 +96,7 @@ fn registry_matches_the_format_document() {
         .chain(GENERATION_ERRORS)
         .chain(EXTENSION_ERRORS)
         .chain(EXTERNAL_ERRORS)
+        .chain(LABEL_HISTORY_ERRORS)
     {
         let r = rule(id).unwrap();
         assert_eq!(r.severity, Severity::Error, "{id}");

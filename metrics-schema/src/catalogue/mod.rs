@@ -281,8 +281,11 @@ pub struct Metric {
     /// The metric's labels, resolved, in the order the metric lists them. The definitions
     /// are shared between the metrics that use them.
     pub labels: Vec<Arc<Label>>,
-    /// The `labels` array as written.
+    /// The `labels` array as written: each label's name, with the span of the name.
     pub label_refs: Vec<Spanned<String>>,
+    /// The history of the labels written as tables (`{ name = "engine", since = "0.8.3" }`),
+    /// by label name, in the order written.
+    pub label_history: Vec<(String, LabelHistory)>,
     /// The buckets, resolved (histograms only).
     pub buckets: Option<Buckets>,
     /// The `buckets` value as written.
@@ -365,6 +368,22 @@ impl Keys {
 }
 
 impl Catalogue {
+    /// The catalogue as code generated at `at` sees it: every metric with the labels its
+    /// series carry at `at` (see [`Metric::labels_at`]). Borrowed when no label has a
+    /// history.
+    pub fn with_labels_at(&self, at: &Version) -> std::borrow::Cow<'_, Catalogue> {
+        if self.metrics.iter().all(|m| m.label_history.is_empty()) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut cat = self.clone();
+        for m in &mut cat.metrics {
+            if !m.label_history.is_empty() {
+                m.labels = m.labels_at(at);
+            }
+        }
+        std::borrow::Cow::Owned(cat)
+    }
+
     /// The metric with local name `name`.
     pub fn metric(&self, name: &str) -> Option<&Metric> {
         self.metric_index(name).and_then(|i| self.metrics.get(i))
@@ -439,7 +458,63 @@ pub(crate) fn full_name(namespace: Option<&str>, separator: Separator, name: &st
     }
 }
 
+/// When a label of one metric was added, deprecated and removed: an entry of the metric's
+/// `labels` written as a table, `{ name = "engine", since = "0.8.3" }`. A label written as a
+/// plain string has always been there.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LabelHistory {
+    /// The first release whose series carry the label.
+    pub since: Option<Version>,
+    /// The release that deprecated the label (it is still exposed).
+    pub deprecated: Option<Version>,
+    /// The first release whose series no longer carry the label.
+    pub removed: Option<Version>,
+    /// The table's span.
+    pub span: Span,
+    /// Spans of the table's keys.
+    pub keys: Keys,
+}
+
+impl LabelHistory {
+    /// True when series carry the label at `at` (a pre-release counts as its release):
+    /// added by then and not removed yet.
+    pub fn present_at(&self, at: &Version) -> bool {
+        let at = at.release();
+        self.since.as_ref().is_none_or(|s| at >= *s)
+            && self.removed.as_ref().is_none_or(|r| at < *r)
+    }
+
+    /// True when the label is deprecated at `at` (and not removed).
+    pub fn deprecated_at(&self, at: &Version) -> bool {
+        let at = at.release();
+        self.present_at(&at) && self.deprecated.as_ref().is_some_and(|d| at >= *d)
+    }
+}
+
 impl Metric {
+    /// The history of label `label`, when the metric wrote one.
+    pub fn label_history(&self, label: &str) -> Option<&LabelHistory> {
+        self.label_history
+            .iter()
+            .find_map(|(name, h)| (name == label).then_some(h))
+    }
+
+    /// True when the metric's series carry label `label` at `at`: it is one of the metric's
+    /// labels and, if it has a history, added by then and not removed yet.
+    pub fn has_label_at(&self, label: &str, at: &Version) -> bool {
+        self.labels.iter().any(|l| l.name == label)
+            && self.label_history(label).is_none_or(|h| h.present_at(at))
+    }
+
+    /// The metric's labels at `at`, in order: those [`Metric::has_label_at`].
+    pub fn labels_at(&self, at: &Version) -> Vec<Arc<Label>> {
+        self.labels
+            .iter()
+            .filter(|l| self.has_label_at(&l.name, at))
+            .cloned()
+            .collect()
+    }
+
     /// True when `rule` is in the metric's `allow` list.
     pub fn allows(&self, rule: &str) -> bool {
         self.allow.iter().any(|a| a.value == rule)

@@ -11,8 +11,8 @@ use toml::Spanned as TomlSpanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, External, Keys, Label, LabelKind,
-    MULTIPROCESS_MODES, Metric, MetricKind, Policy, PolicyTable, Separator, full_name,
+    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, External, Keys, Label, LabelHistory,
+    LabelKind, MULTIPROCESS_MODES, Metric, MetricKind, Policy, PolicyTable, Separator, full_name,
 };
 use crate::diagnostic::Diagnostic;
 use crate::lifecycle::{Lifecycle, Stability, Version, Window};
@@ -74,6 +74,15 @@ keys!(
         Version = "version",
         Allow = "allow",
         ReexportPrefixes = "reexport_prefixes",
+    }
+);
+keys!(
+    /// The keys of a label written as a table in a metric's `labels`.
+    LabelRefKey {
+        Name = "name",
+        Since = "since",
+        Deprecated = "deprecated",
+        Removed = "removed",
     }
 );
 keys!(
@@ -926,6 +935,7 @@ impl Reader<'_> {
             help: String::new(),
             labels: Vec::new(),
             label_refs: Vec::new(),
+            label_history: Vec::new(),
             buckets: None,
             buckets_ref: None,
             group: None,
@@ -950,7 +960,9 @@ impl Reader<'_> {
                 MetricKey::Type => kind = self.metric_kind(&e),
                 MetricKey::Help => help = self.string(&e, CX),
                 MetricKey::Unit => m.unit = self.string(&e, CX),
-                MetricKey::Labels => m.label_refs = self.strings(&e, CX).unwrap_or_default(),
+                MetricKey::Labels => {
+                    (m.label_refs, m.label_history) = self.label_refs(&e).unwrap_or_default();
+                }
                 MetricKey::Buckets => m.buckets_ref = self.buckets_ref(&e),
                 MetricKey::Group => m.group = self.string(&e, CX),
                 MetricKey::Since => m.since = self.version(&e, CX),
@@ -1011,6 +1023,75 @@ impl Reader<'_> {
             m.complete = true;
         }
         m
+    }
+
+    /// A metric's `labels`: names, or tables with a name and its history.
+    #[allow(clippy::type_complexity)]
+    fn label_refs(
+        &mut self,
+        entry: &Entry<'_, '_>,
+    ) -> Option<(Vec<Spanned<String>>, Vec<(String, LabelHistory)>)> {
+        const CX: &str = "a label of `labels`";
+        let DeValue::Array(array) = entry.value.get_ref() else {
+            self.wrong_type(entry, "[[metric]]", "an array of label names");
+            return None;
+        };
+        let mut names = Vec::with_capacity(array.len());
+        let mut history = Vec::new();
+        for item in array.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => names.push(Spanned::new(s.to_string(), item.span().into())),
+                DeValue::Table(table) => {
+                    let mut h = LabelHistory {
+                        span: item.span().into(),
+                        ..LabelHistory::default()
+                    };
+                    let mut name = None;
+                    for (key, e) in self.entries(table, CX) {
+                        h.keys.push(e.name, e.key, e.value_span());
+                        match key {
+                            LabelRefKey::Name => {
+                                name = self
+                                    .string(&e, CX)
+                                    .map(|n| Spanned::new(n, e.value_span()));
+                            }
+                            LabelRefKey::Since => h.since = self.version(&e, CX),
+                            LabelRefKey::Deprecated => h.deprecated = self.version(&e, CX),
+                            LabelRefKey::Removed => h.removed = self.version(&e, CX),
+                        }
+                    }
+                    match name {
+                        Some(name) => {
+                            history.push((name.value.clone(), h));
+                            names.push(name);
+                        }
+                        None if h.keys.key("name").is_none() => self.missing(
+                            item.span().into(),
+                            "name",
+                            CX,
+                            "a label written as a table names it: `{ name = \"engine\", since = \"0.8.3\" }`",
+                        ),
+                        None => {}
+                    }
+                }
+                other => self.push(
+                    Diagnostic::new(
+                        &parse_rule::RULE,
+                        item.span().into(),
+                        format!(
+                            "each label of `labels` is a name or a table, found {}",
+                            article(other.type_str())
+                        ),
+                    )
+                    .label("expected a label name or a table")
+                    .help(
+                        "write `\"engine\"`, or `{ name = \"engine\", since = \"0.8.3\" }` for a label added later"
+                            .to_owned(),
+                    ),
+                ),
+            }
+        }
+        Some((names, history))
     }
 
     fn multiprocess_mode(&mut self, entry: &Entry<'_, '_>) -> Option<String> {

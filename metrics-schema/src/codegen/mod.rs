@@ -189,7 +189,9 @@ pub fn expand(input: &Input<'_>) -> Result<TokenStream, Error> {
             });
         }
     };
-    items::generate(catalogue, &checked.source, &version, input.track).map_err(|problems| Error {
+    // Labels added after the version, or removed by then, are not generated.
+    let catalogue = catalogue.with_labels_at(&version);
+    items::generate(&catalogue, &checked.source, &version, input.track).map_err(|problems| Error {
         kind: ErrorKind::Generate,
         message: format!(
             "metrics catalogue `{}` cannot be compiled into Rust items:\n{}",

@@ -28,8 +28,8 @@ use crate::catalogue::{Catalogue, External, Metric, RuleRef};
 use crate::diagnostic::Diagnostic;
 use crate::lifecycle::{Status, Version};
 use crate::lint::rules::{
-    deprecated_metric_reference, future_metric_reference, invalid_promql, removed_metric_reference,
-    unknown_metric_reference,
+    deprecated_metric_reference, future_metric_reference, invalid_promql, missing_label_reference,
+    removed_metric_reference, unknown_metric_reference,
 };
 use crate::promql::{Expression, Located};
 use crate::source::Source;
@@ -269,6 +269,27 @@ impl<'a> Resolver<'a> {
         Some(d.metric(&metric.full_name))
     }
 
+    /// The labels reference `r` requires that its metric's series do not carry at `at`
+    /// (by the label's history).
+    pub fn check_labels(&self, r: &Located, at: &Version) -> Vec<Diagnostic> {
+        let Target::Sample { metric, .. } = self.resolve(&r.name) else {
+            return Vec::new();
+        };
+        if metric.label_history.is_empty()
+            || matches!(metric.status_at(at), Status::Hidden | Status::Removed)
+        {
+            return Vec::new();
+        }
+        r.required_labels
+            .iter()
+            .filter_map(|label| {
+                let h = metric.label_history(&label.name)?;
+                (!h.present_at(at))
+                    .then(|| missing_label_reference::diagnostic(label, metric, h, at))
+            })
+            .collect()
+    }
+
     fn replacement_help(
         &self,
         m: &'a Metric,
@@ -338,7 +359,14 @@ impl<'a> Resolver<'a> {
         for expr in exprs {
             match &expr.references {
                 Err(e) => out.push(invalid_promql::diagnostic(expr.span, e)),
-                Ok(refs) => out.extend(refs.iter().filter_map(|r| self.check(r, at))),
+                Ok(refs) => {
+                    for r in refs {
+                        out.extend(self.check(r, at));
+                        if let Some(at) = at {
+                            out.extend(self.check_labels(r, at));
+                        }
+                    }
+                }
             }
         }
         out

@@ -25,10 +25,13 @@ pub(crate) mod invalid_policy;
 pub(crate) mod invalid_promql;
 pub(crate) mod invalid_rule;
 pub(crate) mod invalid_version;
+pub(crate) mod label_lifecycle_order;
+pub(crate) mod label_policy_violation;
 pub(crate) mod labels_changed;
 pub(crate) mod lifecycle_order;
 pub(crate) mod lifecycle_rewritten;
 pub(crate) mod missing_buckets;
+pub(crate) mod missing_label_reference;
 pub(crate) mod name_colon;
 pub(crate) mod non_base_unit;
 pub(crate) mod non_counter_total_suffix;
@@ -90,6 +93,10 @@ pub(crate) static ALL: &[&Rule] = &[
     &removed_metric_reference::RULE,
     // Errors of names other programs put in the namespace.
     &external_collision::RULE,
+    // Errors of label history.
+    &label_lifecycle_order::RULE,
+    &label_policy_violation::RULE,
+    &missing_label_reference::RULE,
     // Warnings.
     &counter_total_suffix::RULE,
     &non_counter_total_suffix::RULE,
