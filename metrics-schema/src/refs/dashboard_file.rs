@@ -239,24 +239,34 @@ impl DashboardFile {
 /// An expression read from a decoded string, with its spans mapped into the file.
 fn relocate(e: Expression, embedded: &Embedded<'_>) -> Expression {
     let whole = embedded.span_of(e.span).unwrap_or(embedded.span);
-    let references = e.references.map(|refs| {
-        refs.into_iter()
-            .map(
-                |r| match r.exact.then(|| embedded.name_span(r.span)).flatten() {
-                    Some(span) => Located { span, ..r },
-                    None => Located {
-                        span: whole,
-                        exact: false,
-                        ..r
-                    },
-                },
-            )
-            .collect()
-    });
+    let place = |mut r: Located| -> Located {
+        let labels = std::mem::take(&mut r.required_labels);
+        Located {
+            required_labels: labels
+                .into_iter()
+                .map(|l| place_one(l, embedded, whole))
+                .collect(),
+            ..place_one(r, embedded, whole)
+        }
+    };
     Expression {
         text: e.text,
         span: whole,
-        references,
+        references: e
+            .references
+            .map(|refs| refs.into_iter().map(place).collect()),
+    }
+}
+
+/// One located name mapped into the file: exactly, or else the whole string value.
+fn place_one(r: Located, embedded: &Embedded<'_>, whole: Span) -> Located {
+    match r.exact.then(|| embedded.name_span(r.span)).flatten() {
+        Some(span) => Located { span, ..r },
+        None => Located {
+            span: whole,
+            exact: false,
+            ..r
+        },
     }
 }
 
