@@ -170,3 +170,22 @@ fn bad_label_tables_are_reported_where_written() {
         assert!(rendered.contains("m.toml:7:"), "{labels}: {rendered}");
     }
 }
+
+#[test]
+fn the_json_reference_carries_the_history() {
+    let cat = catalogue();
+    let json: serde_json::Value =
+        serde_json::from_str(&generate(&cat, &v("0.8.0"), Format::Json)).unwrap();
+    let history = &json["metrics"][0]["label_history"];
+    assert_eq!(
+        history["engine"],
+        serde_json::json!({"since": "0.8.3", "deprecated": null, "removed": null, "present": false})
+    );
+    assert_eq!(history["priority"]["present"], true);
+    assert_eq!(history["priority"]["removed"], "0.11.0");
+    // All labels are listed; the history says which are present.
+    assert_eq!(
+        json["metrics"][0]["labels"],
+        serde_json::json!(["model_name", "engine", "priority"])
+    );
+}
