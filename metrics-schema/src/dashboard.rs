@@ -10,6 +10,8 @@
 //! per label that every shown metric carries (for vLLM: `model_name` and `engine`), in
 //! catalogue order, each filtering every query with `label=~"$label"`.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{Value, json};
 
 use crate::catalogue::{Catalogue, Metric, MetricKind};
@@ -47,17 +49,9 @@ pub fn dashboard(cat: &Catalogue, at: &Version, title: Option<&str>) -> Value {
     let shown = shown_metrics(cat, at);
     let variables = variable_labels(cat, &shown);
     let mut layout = Layout::default();
-    let mut groups: Vec<&str> = Vec::new();
-    let ungrouped = shown.iter().filter(|m| m.group.is_none());
-    for m in shown.iter().filter(|m| m.group.is_some()).chain(ungrouped) {
-        let group = group_of(m);
-        if !groups.contains(&group) {
-            groups.push(group);
-        }
-    }
-    for group in groups {
+    for (group, metrics) in rows(&shown) {
         layout.row(group);
-        for m in shown.iter().filter(|m| group_of(m) == group) {
+        for m in metrics {
             for panel in panels(m, &variables) {
                 layout.panel(panel);
             }
@@ -128,18 +122,47 @@ fn group_of(m: &Metric) -> &str {
     m.group.as_deref().unwrap_or("Other")
 }
 
+/// The rows: groups in order of first appearance (metrics without a group count after all
+/// grouped ones), each with its metrics in catalogue order. Indexed by name, so linear in
+/// the number of metrics whatever the number of groups.
+fn rows<'a>(shown: &[&'a Metric]) -> Vec<(&'a str, Vec<&'a Metric>)> {
+    let mut rows: Vec<(&str, Vec<&Metric>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let ungrouped = shown.iter().filter(|m| m.group.is_none());
+    for m in shown.iter().filter(|m| m.group.is_some()).chain(ungrouped) {
+        let group = group_of(m);
+        index.entry(group).or_insert_with(|| {
+            rows.push((group, Vec::new()));
+            rows.len() - 1
+        });
+    }
+    for m in shown {
+        rows[index[group_of(m)]].1.push(m);
+    }
+    rows
+}
+
 /// The labels every shown metric has, in the order of `[labels]`.
 fn variable_labels(cat: &Catalogue, shown: &[&Metric]) -> Vec<String> {
     if shown.is_empty() {
         return Vec::new();
     }
+    // The intersection of the metrics' label sets: linear in the label references.
+    let mut common: HashSet<&str> = shown[0]
+        .label_refs
+        .iter()
+        .map(|r| r.value.as_str())
+        .collect();
+    for m in &shown[1..] {
+        if common.is_empty() {
+            break;
+        }
+        let own: HashSet<&str> = m.label_refs.iter().map(|r| r.value.as_str()).collect();
+        common.retain(|l| own.contains(l));
+    }
     cat.labels
         .iter()
-        .filter(|l| {
-            shown
-                .iter()
-                .all(|m| m.label_refs.iter().any(|r| r.value == l.name))
-        })
+        .filter(|l| common.contains(l.name.as_str()))
         .map(|l| l.name.clone())
         .collect()
 }

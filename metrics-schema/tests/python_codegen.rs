@@ -38,25 +38,36 @@ fn a_major_release_has_no_show_hidden_value() {
 
 #[test]
 fn colliding_python_names_are_refused() {
+    // A label named `metrics` would generate the enum `Metrics`: the `generated-name` rule
+    // refuses it for both generators before either runs.
+    let clash = r#"
+[labels.metrics]
+values = ["a", "b"]
+
+[[metric]]
+name = "requests"
+type = "counter"
+help = "Requests."
+labels = ["metrics"]
+"#;
+    let lint = check(clash, "lifecycle.toml", &Options::default()).render_plain();
+    assert!(
+        lint.contains("error[generated-name]: label `metrics` generates `Metrics`"),
+        "{lint}"
+    );
+
+    // A metric named like a method of the Python `Metrics` class.
     let text = r#"
 [catalogue]
 namespace = "engine"
-
-[labels.metrics]
-values = ["a", "b"]
 
 [[metric]]
 name = "overflow_count"
 type = "counter"
 help = "Shadows a method of Metrics."
-labels = ["metrics"]
 "#;
     let err = module_at(text, "1.2.0").unwrap_err();
     let message = err.to_string();
-    assert!(
-        message.contains("label `metrics` generates the enum `Metrics`"),
-        "{message}"
-    );
     assert!(
         message
             .contains("metric `overflow_count` generates the attribute `Metrics.overflow_count`"),

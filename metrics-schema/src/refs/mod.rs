@@ -18,6 +18,7 @@
 //! - metrics introduced after the version are `future-metric-reference` warnings.
 
 pub mod dashboard_file;
+pub mod loaded;
 pub mod rule_file;
 pub(crate) mod tree;
 
@@ -162,6 +163,10 @@ impl<'a> Resolver<'a> {
         }
         if let Some(&index) = self.externals.get(name) {
             return Target::External(&self.cat.externals[index]);
+        }
+        // `[catalogue] external` names and prefixes: another program's, never reported.
+        if self.cat.is_external(name) {
+            return Target::Foreign;
         }
         if let Some(&index) = self.families.get(name) {
             return Target::Family(&self.cat.metrics[index]);
