@@ -209,19 +209,18 @@ group = "app.records"
             file.rules[2].expr.text,
             "max by (engine) (\n  app:queue_depth:max\n)\n  > 100"
         );
-        let tree = crate::refs::rule_file::yaml_tree(&file.source)
-            .unwrap()
-            .unwrap();
-        let Some(crate::refs::rule_file::Yaml::Seq(groups, _)) = tree.get("groups") else {
+        let documents = crate::refs::tree::yaml_documents(&file.source).unwrap();
+        let tree = &documents[0];
+        let Some(crate::refs::tree::Node::Seq(groups, _)) = tree.get("groups") else {
             panic!("groups");
         };
-        let scalar = |node: Option<&crate::refs::rule_file::Yaml>| match node {
-            Some(crate::refs::rule_file::Yaml::Scalar(s, _)) => s.clone(),
+        let scalar = |node: Option<&crate::refs::tree::Node>| match node {
+            Some(crate::refs::tree::Node::Scalar(s, _)) => s.clone(),
             other => panic!("not a scalar: {other:?}"),
         };
         assert_eq!(scalar(groups[0].get("name")), "app.records");
         assert_eq!(scalar(groups[1].get("name")), "app");
-        let Some(crate::refs::rule_file::Yaml::Seq(rules, _)) = groups[1].get("rules") else {
+        let Some(crate::refs::tree::Node::Seq(rules, _)) = groups[1].get("rules") else {
             panic!("rules");
         };
         let alert = &rules[0];

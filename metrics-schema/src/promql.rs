@@ -15,11 +15,11 @@ use std::ops::Range;
 use crate::source::Span;
 
 use lrpar::{Lexeme, Lexer};
-use promql_parser::label::{METRIC_NAME, MatchOp};
+use promql_parser::label::{METRIC_NAME, MatchOp, Matcher};
 use promql_parser::parser::token::{
-    T_BY, T_GROUP_LEFT, T_GROUP_RIGHT, T_IDENTIFIER, T_IGNORING, T_LEFT_BRACE, T_LEFT_BRACKET,
-    T_LEFT_PAREN, T_METRIC_IDENTIFIER, T_ON, T_RIGHT_BRACE, T_RIGHT_BRACKET, T_RIGHT_PAREN,
-    T_STRING, T_WITHOUT, TokenType,
+    T_BY, T_EQL, T_EQL_REGEX, T_GROUP_LEFT, T_GROUP_RIGHT, T_IDENTIFIER, T_IGNORING, T_LEFT_BRACE,
+    T_LEFT_BRACKET, T_LEFT_PAREN, T_METRIC_IDENTIFIER, T_NEQ, T_NEQ_REGEX, T_ON, T_RIGHT_BRACE,
+    T_RIGHT_BRACKET, T_RIGHT_PAREN, T_STRING, T_WITHOUT, TokenType,
 };
 use promql_parser::parser::{self, Expr, VectorSelector};
 
@@ -31,6 +31,9 @@ pub struct Reference {
     /// Where the name is written in the expression (byte offsets); for a `__name__`
     /// matcher, the text inside the quotes.
     pub span: Range<usize>,
+    /// The labels the selector requires (`{engine="0"}`: matchers that no series without
+    /// the label satisfies), each with where its name is written.
+    pub required_labels: Vec<(String, Range<usize>)>,
 }
 
 /// An expression that is not valid PromQL, or too large to be read.
@@ -86,6 +89,9 @@ pub struct Located {
     pub span: Span,
     /// True when `span` is exactly the name (the name can be rewritten there).
     pub exact: bool,
+    /// The labels the selector requires (see [`Reference::required_labels`]), located the
+    /// same way (their own `required_labels` are empty).
+    pub required_labels: Vec<Located>,
 }
 
 impl Expression {
@@ -110,24 +116,32 @@ impl Expression {
         };
         let references = references(parsed).map(|refs| {
             let mut occurrences = Occurrences::default();
+            let mut locate = |name: String, range: &Range<usize>| {
+                let at = substitution.original(range.start);
+                match occurrences.raw_offset(&text, raw, at, &name) {
+                    Some(offset) => Located {
+                        span: Span::new(span.start + offset, span.start + offset + name.len()),
+                        name,
+                        exact: true,
+                        required_labels: Vec::new(),
+                    },
+                    None => Located {
+                        name,
+                        span,
+                        exact: false,
+                        required_labels: Vec::new(),
+                    },
+                }
+            };
             refs.into_iter()
                 .map(|r| {
-                    let at = substitution.original(r.span.start);
-                    match occurrences.raw_offset(&text, raw, at, &r.name) {
-                        Some(offset) => Located {
-                            span: Span::new(
-                                span.start + offset,
-                                span.start + offset + r.name.len(),
-                            ),
-                            name: r.name,
-                            exact: true,
-                        },
-                        None => Located {
-                            name: r.name,
-                            span,
-                            exact: false,
-                        },
-                    }
+                    let mut located = locate(r.name, &r.span);
+                    located.required_labels = r
+                        .required_labels
+                        .into_iter()
+                        .map(|(label, range)| locate(label, &range))
+                        .collect();
+                    located
                 })
                 .collect()
         });
@@ -417,6 +431,11 @@ pub fn references(expr: &str) -> Result<Vec<Reference>, InvalidPromql> {
             found.push(Reference {
                 name: text.to_owned(),
                 span: span.clone(),
+                required_labels: if next == Some(T_LEFT_BRACE) {
+                    required_labels(expr, &tokens[i + 1..])
+                } else {
+                    Vec::new()
+                },
             });
         } else if id == T_STRING && brace_depth > 0 && is_name_matcher(expr, &tokens, i) {
             let inner = span.start + 1..span.end.saturating_sub(1);
@@ -426,6 +445,7 @@ pub fn references(expr: &str) -> Result<Vec<Reference>, InvalidPromql> {
                 found.push(Reference {
                     name: content.to_owned(),
                     span: inner,
+                    required_labels: Vec::new(),
                 });
             }
         }
@@ -577,6 +597,68 @@ pub fn is_duration(text: &str) -> bool {
         next_unit = unit + 1;
     }
     true
+}
+
+/// The labels required by the matchers of the braces that `tokens` start with
+/// (`{engine="0", model_name=~".+"}`): those whose matcher no series without the label
+/// satisfies (the empty value does not match it).
+fn required_labels(expr: &str, tokens: &[(u16, Range<usize>)]) -> Vec<(String, Range<usize>)> {
+    let mut out = Vec::new();
+    for (j, window) in tokens.windows(3).enumerate() {
+        let [(label_id, label), (op, _), (value_id, value)] = window else {
+            continue;
+        };
+        if j > 0 && tokens[j].0 == T_RIGHT_BRACE {
+            break;
+        }
+        if !(*label_id == T_IDENTIFIER || *label_id == T_METRIC_IDENTIFIER)
+            || !matches!(*op, T_EQL | T_NEQ | T_EQL_REGEX | T_NEQ_REGEX)
+            || *value_id != T_STRING
+        {
+            continue;
+        }
+        let (Some(name), Some(quoted)) = (expr.get(label.clone()), expr.get(value.clone())) else {
+            continue;
+        };
+        if name == METRIC_NAME {
+            continue;
+        }
+        let Some(value) = unquote(quoted) else {
+            continue;
+        };
+        if let Ok(matcher) = Matcher::new_matcher(*op, name.to_owned(), value)
+            && !matcher.is_match("")
+        {
+            out.push((name.to_owned(), label.clone()));
+        }
+    }
+    out
+}
+
+/// The value of a PromQL string literal (`"..."`, `'...'` with Go escapes, or a raw
+/// `` `...` ``); `None` for an escape this reading does not know.
+fn unquote(quoted: &str) -> Option<String> {
+    let quote = quoted.chars().next()?;
+    let inner = quoted.strip_prefix(quote)?.strip_suffix(quote)?;
+    if quote == '`' || !inner.contains('\\') {
+        return Some(inner.to_owned());
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next()? {
+            'n' => '\n',
+            't' => '\t',
+            'r' => '\r',
+            c @ ('\\' | '"' | '\'') => c,
+            _ => return None,
+        });
+    }
+    Some(out)
 }
 
 fn is_grouping_keyword(id: u16) -> bool {

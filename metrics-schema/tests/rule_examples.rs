@@ -57,6 +57,15 @@ const EXTENSION_ERRORS: &[&str] = &[
     "unknown-metric-reference",
     "removed-metric-reference",
 ];
+/// Errors about names other programs put in the catalogue's namespace (`[[external]]`).
+const EXTERNAL_ERRORS: &[&str] = &["external-collision"];
+/// Errors of label history (labels written as tables with `since`, `deprecated`,
+/// `removed`).
+const LABEL_HISTORY_ERRORS: &[&str] = &[
+    "label-lifecycle-order",
+    "label-policy-violation",
+    "missing-label-reference",
+];
 /// The rule ids of the runtime's own metrics (the label-overflow counter), also public.
 const RUNTIME_ERRORS: &[&str] = &["reserved-metric-name"];
 const EXTENSION_WARNINGS: &[&str] = &["deprecated-metric-reference", "future-metric-reference"];
@@ -90,6 +99,8 @@ fn registry_matches_the_format_document() {
         .iter()
         .chain(GENERATION_ERRORS)
         .chain(EXTENSION_ERRORS)
+        .chain(EXTERNAL_ERRORS)
+        .chain(LABEL_HISTORY_ERRORS)
         .chain(RUNTIME_ERRORS)
         .chain(FORMAT_WARNINGS)
         .chain(EXTENSION_WARNINGS)
@@ -102,6 +113,8 @@ fn registry_matches_the_format_document() {
         .iter()
         .chain(GENERATION_ERRORS)
         .chain(EXTENSION_ERRORS)
+        .chain(EXTERNAL_ERRORS)
+        .chain(LABEL_HISTORY_ERRORS)
         .chain(RUNTIME_ERRORS)
     {
         let r = rule(id).unwrap();

@@ -44,6 +44,10 @@ fn run(toml: &str, version: Option<&str>) -> Checked {
     check(toml, "metrics.toml", &options)
 }
 
+/// A metric whose `engine` label was added in 0.8.3 (label table at 7:30), matched by an
+/// alert at 11:29.
+const LABELS: &str = "[labels.engine]\nmax_values = 8\n[[metric]]\nname = \"running\"\ntype = \"gauge\"\nhelp = \"R.\"\nlabels = [{ name = \"engine\", since = \"0.8.3\" }]\n[[alert]]\nname = \"Busy\"\nsummary = \"B.\"\nexpr = 'running{engine=\"0\"} > 1 or running{engine=~\".*\"} > 2'\n";
+
 /// A deprecated stable metric (hidden in 0.11, removed in 0.12) that an alert references
 /// at 16:9.
 const REFERENCES: &str = "[catalogue]\nnamespace = \"app\"\nstability = \"stable\"\n[[metric]]\nname = \"old_usage\"\ntype = \"gauge\"\nhelp = \"U.\"\ndeprecated = \"0.10\"\nreplaced_by = \"usage\"\n[[metric]]\nname = \"usage\"\ntype = \"gauge\"\nhelp = \"U.\"\n[[alert]]\nname = \"Full\"\nexpr = \"app_old_usage > 0.9\"\nsummary = \"Full.\"\n";
@@ -497,6 +501,49 @@ const FIRES: &[Fires] = &[
         version: Some("0.12.0"),
         toml: REFERENCES,
     },
+    // An external name a metric exposes (a counter's sample), at the external's name.
+    fires(
+        "external-collision",
+        (8, 8),
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[external]]\nname = \"app_requests_total\"\n",
+    ),
+    // With a type, the external's samples collide too: gauge `app_x_total` of the catalogue.
+    fires(
+        "external-collision",
+        (8, 8),
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"x_total\"\ntype = \"gauge\"\nhelp = \"X.\"\n[[external]]\nname = \"app_x\"\ntype = \"counter\"\n",
+    ),
+    // Label history: out of order, at the later key.
+    fires(
+        "label-lifecycle-order",
+        (5, 45),
+        "[labels.engine]\nmax_values = 8\n[[metric]]\nname = \"m\"\nlabels = [{ name = \"engine\", since = \"0.9\", removed = \"0.8\" }]\ntype = \"gauge\"\nhelp = \"M.\"\n",
+    ),
+    // A label added before its metric, at the label's `since`.
+    fires(
+        "label-lifecycle-order",
+        (6, 30),
+        "[labels.engine]\nmax_values = 8\n[[metric]]\nname = \"m\"\nsince = \"0.9\"\nlabels = [{ name = \"engine\", since = \"0.8\" }]\ntype = \"gauge\"\nhelp = \"M.\"\n",
+    ),
+    // A stable metric's label removed without deprecation, at `removed`.
+    fires(
+        "label-policy-violation",
+        (6, 30),
+        "[labels.engine]\nmax_values = 8\n[[metric]]\nname = \"m\"\nstability = \"stable\"\nlabels = [{ name = \"engine\", removed = \"0.9\" }]\ntype = \"gauge\"\nhelp = \"M.\"\n",
+    ),
+    // ... or removed one minor release after its deprecation (the window is 2).
+    fires(
+        "label-policy-violation",
+        (6, 50),
+        "[labels.engine]\nmax_values = 8\n[[metric]]\nname = \"m\"\nstability = \"beta\"\nlabels = [{ name = \"engine\", deprecated = \"0.8\", removed = \"0.9\" }]\ntype = \"gauge\"\nhelp = \"M.\"\n",
+    ),
+    // A selector requiring a label not yet added, at the label's name.
+    Fires {
+        rule: "missing-label-reference",
+        at: (11, 17),
+        version: Some("0.8.0"),
+        toml: LABELS,
+    },
     // Hidden counts as removed.
     Fires {
         rule: "removed-metric-reference",
@@ -762,6 +809,40 @@ const QUIET: &[Quiet] = &[
         "unknown-metric-reference",
         "[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[alert]]\nname = \"A\"\nexpr = \"up == 0 or rate(requests_total[5m]) == 0\"\nsummary = \"S.\"\n",
     ),
+    // A name declared external is known to the catalogue's own rules.
+    quiet(
+        "unknown-metric-reference",
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[external]]\nname = \"app_router_qps\"\n[[alert]]\nname = \"A\"\nexpr = \"app_router_qps > 100\"\nsummary = \"S.\"\n",
+    ),
+    // An external name no metric exposes.
+    quiet(
+        "external-collision",
+        "[catalogue]\nnamespace = \"app\"\n[[metric]]\nname = \"requests\"\ntype = \"counter\"\nhelp = \"R.\"\n[[external]]\nname = \"app_router_requests\"\ntype = \"counter\"\n",
+    ),
+    // Label history in order, a label of an alpha metric removed at any time.
+    quiet(
+        "label-lifecycle-order",
+        "[labels.engine]\nmax_values = 8\n[[metric]]\nname = \"m\"\nsince = \"0.8\"\nlabels = [{ name = \"engine\", since = \"0.8\", deprecated = \"0.9\", removed = \"0.9\" }]\ntype = \"gauge\"\nhelp = \"M.\"\n",
+    ),
+    quiet(
+        "label-policy-violation",
+        "[labels.engine]\nmax_values = 8\n[[metric]]\nname = \"m\"\nlabels = [{ name = \"engine\", removed = \"0.9\" }]\ntype = \"gauge\"\nhelp = \"M.\"\n",
+    ),
+    quiet(
+        "label-policy-violation",
+        "[labels.engine]\nmax_values = 8\n[[metric]]\nname = \"m\"\nstability = \"stable\"\nlabels = [{ name = \"engine\", deprecated = \"0.8\", removed = \"0.10\" }]\ntype = \"gauge\"\nhelp = \"M.\"\n",
+    ),
+    // From 0.8.3 the label is there; without a version nothing is checked.
+    Quiet {
+        rule: "missing-label-reference",
+        version: Some("0.8.3"),
+        toml: LABELS,
+    },
+    Quiet {
+        rule: "missing-label-reference",
+        version: None,
+        toml: LABELS,
+    },
     // Only deprecated at 0.10.1; without a version, lifecycle is not checked.
     Quiet {
         rule: "removed-metric-reference",

@@ -11,8 +11,8 @@
 use serde_json::{Map, Value, json};
 
 use super::parse::{
-    AlertKey, CatalogueKey, ExponentialKey, GeneratorKey, Key, LabelKey, LinearKey, MetricKey,
-    PolicyKey, RecordKey, TopLevel, WindowKey,
+    AlertKey, CatalogueKey, ExponentialKey, ExternalKey, GeneratorKey, Key, LabelKey, LabelRefKey,
+    LinearKey, MetricKey, PolicyKey, RecordKey, TopLevel, WindowKey,
 };
 use super::{MULTIPROCESS_MODES, MetricKind};
 use crate::diagnostic::Severity;
@@ -81,13 +81,6 @@ fn string(description: &str) -> Value {
     described(description, json!({ "type": "string" }))
 }
 
-fn strings(description: &str) -> Value {
-    described(
-        description,
-        json!({ "type": "array", "items": { "type": "string" } }),
-    )
-}
-
 fn version(description: &str) -> Value {
     described(description, reference("version"))
 }
@@ -128,6 +121,14 @@ fn top_level(key: TopLevel) -> Value {
                 "items": with_required(object::<AlertKey>(alert_key), &["name", "expr", "summary"]),
             }),
         ),
+        TopLevel::External => described(
+            "Names other programs expose in the catalogue's namespace: not generated, not \
+             linted as ours, known to check-refs and the live checks.",
+            json!({
+                "type": "array",
+                "items": with_required(object::<ExternalKey>(external_key), &["name"]),
+            }),
+        ),
         TopLevel::Record => described(
             "Recording rules written into the generated Prometheus rule file.",
             json!({
@@ -160,6 +161,11 @@ fn catalogue_key(key: CatalogueKey) -> Value {
         CatalogueKey::Allow => described(
             "Warning rules silenced for the whole catalogue.",
             reference("allow"),
+        ),
+        CatalogueKey::ReexportPrefixes => described(
+            "Other prefixes the metrics are re-exported under (e.g. \"ray_vllm_\"), each \
+             replacing namespace + separator; check-refs and migrate resolve them too.",
+            json!({ "type": "array", "items": { "type": "string", "minLength": 1 } }),
         ),
         CatalogueKey::External => described(
             "Metrics other code in the process exposes (names, or prefixes ending in `*`): \
@@ -240,7 +246,19 @@ fn metric_key(key: MetricKey) -> Value {
             "The unit (OpenMetrics); must be the name's suffix, e.g. \"seconds\".",
             reference("name"),
         ),
-        MetricKey::Labels => strings("Labels, in order, each defined under [labels]."),
+        MetricKey::Labels => described(
+            "Labels, in order, each defined under [labels]: a name, or a table with the \
+             label's own history (`since`, `deprecated`, `removed`).",
+            json!({
+                "type": "array",
+                "items": {
+                    "anyOf": [
+                        { "type": "string" },
+                        with_required(object::<LabelRefKey>(label_ref_key), &["name"]),
+                    ]
+                }
+            }),
+        ),
         MetricKey::Buckets => described(
             "Histogram buckets: a named set, \"runtime\" (given when the registry is built), \
              an array of bounds or a generator table.",
@@ -272,6 +290,29 @@ fn metric_key(key: MetricKey) -> Value {
             "Warning rules silenced for this metric.",
             reference("allow"),
         ),
+    }
+}
+
+fn label_ref_key(key: LabelRefKey) -> Value {
+    match key {
+        LabelRefKey::Name => described("The label, defined under [labels].", reference("name")),
+        LabelRefKey::Since => version("The release that added the label to this metric."),
+        LabelRefKey::Deprecated => version("The release that deprecated the label."),
+        LabelRefKey::Removed => version("The release that removed the label."),
+    }
+}
+
+fn external_key(key: ExternalKey) -> Value {
+    match key {
+        ExternalKey::Name => {
+            string("The name as exposed (without sample suffixes when `type` is given).")
+        }
+        ExternalKey::Type => described(
+            "Its metric type, when known: its sample names are then known too.",
+            json!({ "enum": MetricKind::ALL.map(MetricKind::as_str) }),
+        ),
+        ExternalKey::Help => string("What it is."),
+        ExternalKey::Owner => string("Who exposes it (a program, a team)."),
     }
 }
 

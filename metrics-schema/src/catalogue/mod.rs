@@ -58,6 +58,13 @@ pub struct Catalogue {
     pub alerts: Vec<Alert>,
     /// Recording rules (`[[record]]`), in file order.
     pub records: Vec<Record>,
+    /// Names other programs expose in the catalogue's namespace (`[[external]]`), in file
+    /// order.
+    pub externals: Vec<External>,
+    /// Other prefixes the catalogue's metrics are re-exported under (`[catalogue]
+    /// reexport_prefixes`): each replaces the namespace and separator of every exposed name
+    /// (`ray_vllm_` re-exports `vllm:x` as `ray_vllm_x`).
+    pub reexport_prefixes: Vec<Spanned<String>>,
     /// The `[catalogue]` header, if the table is present.
     pub header: Option<Span>,
     /// Spans of the keys of `[catalogue]`.
@@ -66,6 +73,43 @@ pub struct Catalogue {
     pub(crate) unreadable_sets: Vec<String>,
     /// Index of the first complete metric of each local name.
     pub(crate) by_name: HashMap<String, usize>,
+}
+
+/// A name another program exposes in the catalogue's namespace (an `[[external]]` table):
+/// a router's or a gateway's metric under `vllm:`. Reference checks know it; it is never
+/// generated, and the catalogue's naming rules do not apply to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct External {
+    /// The name, as exposed (without its type's sample suffixes when `kind` is set).
+    pub name: String,
+    /// The metric type, when known: its sample names (`_total`, `_bucket`, ...) are then
+    /// known too.
+    pub kind: Option<MetricKind>,
+    /// What it is (free text).
+    pub help: Option<String>,
+    /// Who exposes it (free text: a program, a team).
+    pub owner: Option<String>,
+    /// The table's header.
+    pub header: Span,
+    /// Spans of its keys.
+    pub keys: Keys,
+}
+
+impl External {
+    /// Every name a query may use for it: the name, and with a type, its family and sample
+    /// names.
+    pub fn names(&self) -> Vec<String> {
+        let mut names = vec![self.name.clone()];
+        if let Some(kind) = self.kind {
+            for suffix in kind.occupied_suffixes() {
+                let name = format!("{}{suffix}", self.name);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
 }
 
 /// The separator between namespace and local name.
@@ -243,8 +287,11 @@ pub struct Metric {
     /// The metric's labels, resolved, in the order the metric lists them. The definitions
     /// are shared between the metrics that use them.
     pub labels: Vec<Arc<Label>>,
-    /// The `labels` array as written.
+    /// The `labels` array as written: each label's name, with the span of the name.
     pub label_refs: Vec<Spanned<String>>,
+    /// The history of the labels written as tables (`{ name = "engine", since = "0.8.3" }`),
+    /// by label name, in the order written.
+    pub label_history: Vec<(String, LabelHistory)>,
     /// The buckets, resolved (histograms only).
     pub buckets: Option<Buckets>,
     /// The `buckets` value as written.
@@ -327,6 +374,22 @@ impl Keys {
 }
 
 impl Catalogue {
+    /// The catalogue as code generated at `at` sees it: every metric with the labels its
+    /// series carry at `at` (see [`Metric::labels_at`]). Borrowed when no label has a
+    /// history.
+    pub fn with_labels_at(&self, at: &Version) -> std::borrow::Cow<'_, Catalogue> {
+        if self.metrics.iter().all(|m| m.label_history.is_empty()) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut cat = self.clone();
+        for m in &mut cat.metrics {
+            if !m.label_history.is_empty() {
+                m.labels = m.labels_at(at);
+            }
+        }
+        std::borrow::Cow::Owned(cat)
+    }
+
     /// The metric with local name `name`.
     pub fn metric(&self, name: &str) -> Option<&Metric> {
         self.metric_index(name).and_then(|i| self.metrics.get(i))
@@ -371,7 +434,9 @@ impl Catalogue {
             .is_some_and(|full| name == full || name.strip_suffix("_total") == Some(full.as_str()))
     }
 
-    /// True when `name` (a family or sample name) is declared in `external`.
+    /// True when `name` (a family or sample name) belongs to another program: listed in
+    /// `[catalogue] external` (a name, or a prefix ending in `*`), or an `[[external]]`
+    /// entry's name or one of its type's sample names.
     pub fn is_external(&self, name: &str) -> bool {
         self.external
             .iter()
@@ -379,6 +444,10 @@ impl Catalogue {
                 Some(prefix) => name.starts_with(prefix),
                 None => name == e.value,
             })
+            || self
+                .externals
+                .iter()
+                .any(|e| e.names().iter().any(|n| n == name))
     }
 
     /// True when `rule` is in the catalogue's `allow` list.
@@ -430,7 +499,63 @@ pub(crate) fn full_name(namespace: Option<&str>, separator: Separator, name: &st
     }
 }
 
+/// When a label of one metric was added, deprecated and removed: an entry of the metric's
+/// `labels` written as a table, `{ name = "engine", since = "0.8.3" }`. A label written as a
+/// plain string has always been there.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LabelHistory {
+    /// The first release whose series carry the label.
+    pub since: Option<Version>,
+    /// The release that deprecated the label (it is still exposed).
+    pub deprecated: Option<Version>,
+    /// The first release whose series no longer carry the label.
+    pub removed: Option<Version>,
+    /// The table's span.
+    pub span: Span,
+    /// Spans of the table's keys.
+    pub keys: Keys,
+}
+
+impl LabelHistory {
+    /// True when series carry the label at `at` (a pre-release counts as its release):
+    /// added by then and not removed yet.
+    pub fn present_at(&self, at: &Version) -> bool {
+        let at = at.release();
+        self.since.as_ref().is_none_or(|s| at >= *s)
+            && self.removed.as_ref().is_none_or(|r| at < *r)
+    }
+
+    /// True when the label is deprecated at `at` (and not removed).
+    pub fn deprecated_at(&self, at: &Version) -> bool {
+        let at = at.release();
+        self.present_at(&at) && self.deprecated.as_ref().is_some_and(|d| at >= *d)
+    }
+}
+
 impl Metric {
+    /// The history of label `label`, when the metric wrote one.
+    pub fn label_history(&self, label: &str) -> Option<&LabelHistory> {
+        self.label_history
+            .iter()
+            .find_map(|(name, h)| (name == label).then_some(h))
+    }
+
+    /// True when the metric's series carry label `label` at `at`: it is one of the metric's
+    /// labels and, if it has a history, added by then and not removed yet.
+    pub fn has_label_at(&self, label: &str, at: &Version) -> bool {
+        self.labels.iter().any(|l| l.name == label)
+            && self.label_history(label).is_none_or(|h| h.present_at(at))
+    }
+
+    /// The metric's labels at `at`, in order: those [`Metric::has_label_at`].
+    pub fn labels_at(&self, at: &Version) -> Vec<Arc<Label>> {
+        self.labels
+            .iter()
+            .filter(|l| self.has_label_at(&l.name, at))
+            .cloned()
+            .collect()
+    }
+
     /// True when `rule` is in the metric's `allow` list.
     pub fn allows(&self, rule: &str) -> bool {
         self.allow.iter().any(|a| a.value == rule)

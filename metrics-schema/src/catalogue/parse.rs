@@ -11,8 +11,8 @@ use toml::Spanned as TomlSpanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, Keys, Label, LabelKind,
-    MULTIPROCESS_MODES, Metric, MetricKind, Policy, PolicyTable, Separator, full_name,
+    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, External, Keys, Label, LabelHistory,
+    LabelKind, MULTIPROCESS_MODES, Metric, MetricKind, Policy, PolicyTable, Separator, full_name,
 };
 use crate::diagnostic::Diagnostic;
 use crate::lifecycle::{Lifecycle, Stability, Version, Window};
@@ -64,6 +64,7 @@ keys!(
         Metric = "metric",
         Alert = "alert",
         Record = "record",
+        External = "external",
     }
 );
 keys!(
@@ -74,7 +75,26 @@ keys!(
         Stability = "stability",
         Version = "version",
         Allow = "allow",
+        ReexportPrefixes = "reexport_prefixes",
         External = "external",
+    }
+);
+keys!(
+    /// The keys of a label written as a table in a metric's `labels`.
+    LabelRefKey {
+        Name = "name",
+        Since = "since",
+        Deprecated = "deprecated",
+        Removed = "removed",
+    }
+);
+keys!(
+    /// The keys of an `[[external]]` table.
+    ExternalKey {
+        Name = "name",
+        Type = "type",
+        Help = "help",
+        Owner = "owner",
     }
 );
 keys!(
@@ -393,7 +413,7 @@ impl Reader<'_> {
         let mut labels_table = None;
         let mut buckets_table = None;
         let mut metric_array = None;
-        let (mut alert_array, mut record_array) = (None, None);
+        let (mut alert_array, mut record_array, mut external_array) = (None, None, None);
         for (key, entry) in self.entries(root, "the catalogue") {
             match key {
                 TopLevel::Catalogue => catalogue_table = Some(entry),
@@ -403,6 +423,7 @@ impl Reader<'_> {
                 TopLevel::Metric => metric_array = Some(entry),
                 TopLevel::Alert => alert_array = Some(entry),
                 TopLevel::Record => record_array = Some(entry),
+                TopLevel::External => external_array = Some(entry),
             }
         }
 
@@ -419,6 +440,8 @@ impl Reader<'_> {
             metrics: Vec::new(),
             alerts: Vec::new(),
             records: Vec::new(),
+            externals: Vec::new(),
+            reexport_prefixes: Vec::new(),
             header: None,
             keys: Keys::default(),
             unreadable_sets: Vec::new(),
@@ -444,6 +467,9 @@ impl Reader<'_> {
         }
         if let Some(entry) = record_array {
             cat.records = self.records(&entry);
+        }
+        if let Some(entry) = external_array {
+            cat.externals = self.externals(&entry);
         }
         resolve(&mut cat);
         cat
@@ -483,8 +509,80 @@ impl Reader<'_> {
                 CatalogueKey::Version => cat.version = self.version(&e, CX),
                 CatalogueKey::External => cat.external = self.external(&e, CX),
                 CatalogueKey::Allow => cat.allow = self.strings(&e, CX).unwrap_or_default(),
+                CatalogueKey::ReexportPrefixes => {
+                    cat.reexport_prefixes = self.strings(&e, CX).unwrap_or_default();
+                    for prefix in &cat.reexport_prefixes {
+                        if !crate::promql::is_metric_name(&prefix.value) {
+                            self.push(
+                                Diagnostic::new(
+                                    &parse_rule::RULE,
+                                    prefix.span,
+                                    format!(
+                                        "re-export prefix {:?} cannot start a metric name",
+                                        prefix.value
+                                    ),
+                                )
+                                .label("not a metric name prefix")
+                                .help(
+                                    "a prefix is made of letters, digits, `_` and `:`, and does not start with a digit, e.g. \"ray_vllm_\"".to_owned(),
+                                ),
+                            );
+                        }
+                    }
+                }
             }
         }
+    }
+
+    fn externals(&mut self, entry: &Entry<'_, '_>) -> Vec<External> {
+        const CX: &str = "[[external]]";
+        let mut out = Vec::new();
+        for (header, table) in self.table_array(entry, "external name") {
+            let mut external = External {
+                name: String::new(),
+                kind: None,
+                help: None,
+                owner: None,
+                header,
+                keys: Keys::with_capacity(table.len()),
+            };
+            let mut name = None;
+            for (key, e) in self.entries(table, CX) {
+                external.keys.push(e.name, e.key, e.value_span());
+                match key {
+                    ExternalKey::Name => name = self.string(&e, CX),
+                    ExternalKey::Type => external.kind = self.metric_kind(&e),
+                    ExternalKey::Help => external.help = self.string(&e, CX),
+                    ExternalKey::Owner => external.owner = self.string(&e, CX),
+                }
+            }
+            match name {
+                Some(name) if crate::promql::is_metric_name(&name) => {
+                    external.name = name;
+                    out.push(external);
+                }
+                Some(name) => {
+                    let at = external.keys.value("name").unwrap_or(header);
+                    self.push(
+                        Diagnostic::new(
+                            &parse_rule::RULE,
+                            at,
+                            format!("external name {name:?} is not a metric name"),
+                        )
+                        .label("not a metric name")
+                        .help("write the name as it is exposed, e.g. `name = \"vllm:current_qps\"`".to_owned()),
+                    );
+                }
+                None if external.keys.key("name").is_none() => self.missing(
+                    header,
+                    "name",
+                    CX,
+                    "every external name needs its `name`, as exposed, e.g. `name = \"vllm:current_qps\"`",
+                ),
+                None => {}
+            }
+        }
+        out
     }
 
     fn stability(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<Stability> {
@@ -869,6 +967,7 @@ impl Reader<'_> {
             help: String::new(),
             labels: Vec::new(),
             label_refs: Vec::new(),
+            label_history: Vec::new(),
             buckets: None,
             buckets_ref: None,
             group: None,
@@ -893,7 +992,9 @@ impl Reader<'_> {
                 MetricKey::Type => kind = self.metric_kind(&e),
                 MetricKey::Help => help = self.string(&e, CX),
                 MetricKey::Unit => m.unit = self.string(&e, CX),
-                MetricKey::Labels => m.label_refs = self.strings(&e, CX).unwrap_or_default(),
+                MetricKey::Labels => {
+                    (m.label_refs, m.label_history) = self.label_refs(&e).unwrap_or_default();
+                }
                 MetricKey::Buckets => m.buckets_ref = self.buckets_ref(&e),
                 MetricKey::Group => m.group = self.string(&e, CX),
                 MetricKey::Since => m.since = self.version(&e, CX),
@@ -954,6 +1055,75 @@ impl Reader<'_> {
             m.complete = true;
         }
         m
+    }
+
+    /// A metric's `labels`: names, or tables with a name and its history.
+    #[allow(clippy::type_complexity)]
+    fn label_refs(
+        &mut self,
+        entry: &Entry<'_, '_>,
+    ) -> Option<(Vec<Spanned<String>>, Vec<(String, LabelHistory)>)> {
+        const CX: &str = "a label of `labels`";
+        let DeValue::Array(array) = entry.value.get_ref() else {
+            self.wrong_type(entry, "[[metric]]", "an array of label names");
+            return None;
+        };
+        let mut names = Vec::with_capacity(array.len());
+        let mut history = Vec::new();
+        for item in array.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => names.push(Spanned::new(s.to_string(), item.span().into())),
+                DeValue::Table(table) => {
+                    let mut h = LabelHistory {
+                        span: item.span().into(),
+                        ..LabelHistory::default()
+                    };
+                    let mut name = None;
+                    for (key, e) in self.entries(table, CX) {
+                        h.keys.push(e.name, e.key, e.value_span());
+                        match key {
+                            LabelRefKey::Name => {
+                                name = self
+                                    .string(&e, CX)
+                                    .map(|n| Spanned::new(n, e.value_span()));
+                            }
+                            LabelRefKey::Since => h.since = self.version(&e, CX),
+                            LabelRefKey::Deprecated => h.deprecated = self.version(&e, CX),
+                            LabelRefKey::Removed => h.removed = self.version(&e, CX),
+                        }
+                    }
+                    match name {
+                        Some(name) => {
+                            history.push((name.value.clone(), h));
+                            names.push(name);
+                        }
+                        None if h.keys.key("name").is_none() => self.missing(
+                            item.span().into(),
+                            "name",
+                            CX,
+                            "a label written as a table names it: `{ name = \"engine\", since = \"0.8.3\" }`",
+                        ),
+                        None => {}
+                    }
+                }
+                other => self.push(
+                    Diagnostic::new(
+                        &parse_rule::RULE,
+                        item.span().into(),
+                        format!(
+                            "each label of `labels` is a name or a table, found {}",
+                            article(other.type_str())
+                        ),
+                    )
+                    .label("expected a label name or a table")
+                    .help(
+                        "write `\"engine\"`, or `{ name = \"engine\", since = \"0.8.3\" }` for a label added later"
+                            .to_owned(),
+                    ),
+                ),
+            }
+        }
+        Some((names, history))
     }
 
     fn multiprocess_mode(&mut self, entry: &Entry<'_, '_>) -> Option<String> {
@@ -1130,6 +1300,11 @@ mod key_tests {
             }
             let text = format!("[[{table}]]\nnot_a_key = \"x\"\n");
             assert_eq!(unknown_keys(&text).len(), 1, "{text}");
+        }
+        for name in ExternalKey::NAMES {
+            let text = format!("[[external]]\n{name} = \"x\"\n");
+            let unknown = unknown_keys(&text);
+            assert_eq!(unknown, Vec::<String>::new(), "{text}");
         }
         for (table, names) in [
             ("catalogue", CatalogueKey::NAMES),

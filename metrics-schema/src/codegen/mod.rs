@@ -214,7 +214,9 @@ pub fn expand(input: &Input<'_>) -> Result<TokenStream, Error> {
             input.runtime_crate.unwrap_or_default()
         ),
     })?;
-    items::generate(catalogue, &checked.source, &version, input.track, &rt).map_err(|problems| {
+    // Labels added after the version, or removed by then, are not generated.
+    let catalogue = catalogue.with_labels_at(&version);
+    items::generate(&catalogue, &checked.source, &version, input.track, &rt).map_err(|problems| {
         Error {
             kind: ErrorKind::Generate,
             message: format!(

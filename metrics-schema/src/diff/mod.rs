@@ -324,7 +324,7 @@ pub fn diff(old: Side<'_>, new: Side<'_>) -> Changelog {
             },
         }
         if let Some(o) = o {
-            let changes = changes(o, n);
+            let changes = changes(o, n, versions);
             if !changes.is_empty() {
                 log.changed.push(Changed {
                     full_name: n.full_name.clone(),
@@ -353,7 +353,9 @@ pub fn diff(old: Side<'_>, new: Side<'_>) -> Changelog {
     log
 }
 
-fn changes(o: &Metric, n: &Metric) -> Vec<Change> {
+/// What changed between `o` and `n`; with both versions, labels are compared as the series
+/// carry them at each version (a label's history counts).
+fn changes(o: &Metric, n: &Metric, versions: Option<(&Version, &Version)>) -> Vec<Change> {
     let mut out = Vec::new();
     if o.kind != n.kind {
         out.push(Change::Type {
@@ -361,8 +363,16 @@ fn changes(o: &Metric, n: &Metric) -> Vec<Change> {
             after: n.kind,
         });
     }
-    let names = |m: &Metric| -> Vec<String> { m.labels.iter().map(|l| l.name.clone()).collect() };
-    let (before, after) = (names(o), names(n));
+    let names = |m: &Metric, at: Option<&Version>| -> Vec<String> {
+        match at {
+            Some(at) => m.labels_at(at).iter().map(|l| l.name.clone()).collect(),
+            None => m.labels.iter().map(|l| l.name.clone()).collect(),
+        }
+    };
+    let (before, after) = (
+        names(o, versions.map(|v| v.0)),
+        names(n, versions.map(|v| v.1)),
+    );
     if before != after {
         out.push(Change::Labels { before, after });
     }

@@ -8,7 +8,9 @@
 
 use std::fmt::Write;
 
-use super::{Entry, Reference, STATUSES, buckets_text, label_kind_text, lifecycle_text};
+use super::{
+    Entry, Reference, STATUSES, buckets_text, label_history_text, label_kind_text, lifecycle_text,
+};
 use crate::catalogue::{LabelKind, MetricKind};
 use crate::lifecycle::Status;
 
@@ -305,10 +307,17 @@ fn metric(out: &mut String, r: &Reference<'_>, e: &Entry<'_>) {
         .labels
         .iter()
         .map(|l| {
+            let history = label_history_text(m, &l.name, &r.version);
+            let history = if history.is_empty() {
+                String::new()
+            } else {
+                format!("; {history}")
+            };
             format!(
-                "<code>{}</code> <span class=\"muted\">({})</span>",
+                "<code>{}</code> <span class=\"muted\">({}{})</span>",
                 esc(&l.name),
-                esc(&label_kind_text(&l.kind))
+                esc(&label_kind_text(&l.kind)),
+                esc(&history)
             )
         })
         .collect();

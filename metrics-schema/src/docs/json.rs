@@ -55,7 +55,7 @@ pub fn json_value(r: &Reference<'_>) -> Value {
                 Some(Buckets::Bounds(bounds)) => json!(bounds),
             };
             let labels: Vec<&str> = m.labels.iter().map(|l| l.name.as_str()).collect();
-            json!({
+            let mut entry = json!({
                 "name": m.name,
                 "full_name": m.full_name,
                 "group": m.group,
@@ -76,7 +76,27 @@ pub fn json_value(r: &Reference<'_>) -> Value {
                 "replaced_by": m.replaced_by,
                 "replacement": m.replacement,
                 "note": m.note,
-            })
+            });
+            // Only for metrics with label history, so that other references stay as they were.
+            if !m.label_history.is_empty() {
+                let history: serde_json::Map<String, Value> = m
+                    .label_history
+                    .iter()
+                    .map(|(name, h)| {
+                        (
+                            name.clone(),
+                            json!({
+                                "since": v(&h.since),
+                                "deprecated": v(&h.deprecated),
+                                "removed": v(&h.removed),
+                                "present": h.present_at(&r.version),
+                            }),
+                        )
+                    })
+                    .collect();
+                entry["label_history"] = Value::Object(history);
+            }
+            entry
         })
         .collect();
     let labels: Vec<Value> = cat

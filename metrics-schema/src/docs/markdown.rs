@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Entry, Reference, buckets_text, label_kind_text, lifecycle_text};
+use super::{Entry, Reference, buckets_text, label_history_text, label_kind_text, lifecycle_text};
 use crate::catalogue::{LabelKind, MetricKind};
 use crate::lifecycle::Status;
 
@@ -138,7 +138,15 @@ fn metric(out: &mut String, r: &Reference<'_>, e: &Entry<'_>) {
     let labels: Vec<String> = m
         .labels
         .iter()
-        .map(|l| format!("`{}` ({})", l.name, label_kind_text(&l.kind)))
+        .map(|l| {
+            let history = label_history_text(m, &l.name, v);
+            let history = if history.is_empty() {
+                String::new()
+            } else {
+                format!("; {history}")
+            };
+            format!("`{}` ({}{history})", l.name, label_kind_text(&l.kind))
+        })
         .collect();
     let _ = writeln!(
         out,

@@ -279,6 +279,31 @@ pub fn anchor(text: &str) -> String {
 
 /// How a label is described: `closed: stop, length` / `open, at most 8 values` /
 /// `open, unbounded`.
+/// The history of label `label` of `m` as the reference shows it (`added in 0.8.3`,
+/// `deprecated in 0.10.0`, `removed in 0.12.0`, and `not present at V` when the series do not
+/// carry it at `at`); empty for a label without history.
+pub(crate) fn label_history_text(m: &Metric, label: &str, at: &Version) -> String {
+    let Some(h) = m.label_history(label) else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if let Some(v) = &h.since {
+        parts.push(format!("added in {v}"));
+    }
+    if let Some(v) = &h.deprecated {
+        parts.push(format!("deprecated in {v}"));
+    }
+    if let Some(v) = &h.removed {
+        parts.push(format!("removed in {v}"));
+    }
+    if !h.present_at(at) {
+        parts.push(format!("not present at {at}"));
+    } else if h.deprecated_at(at) {
+        parts.push(format!("deprecated at {at}"));
+    }
+    parts.join(", ")
+}
+
 pub(crate) fn label_kind_text(kind: &LabelKind) -> String {
     match kind {
         LabelKind::Closed { values } => format!("closed: {}", values.join(", ")),

@@ -217,14 +217,18 @@ help = "Requests waiting."
 deprecated = "0.12"
 replaced_by = "waiting_requests"
 
+[labels.engine]
+max_values = 4
+
 [[metric]]
 name = "waiting_requests"
 type = "gauge"
 help = "Requests waiting."
+labels = [{ name = "engine", since = "0.13" }]
 
 [[alert]]
 name = "Backlog"
-expr = "app_queue_depth > 10 or app_no_such_metric > 1"
+expr = 'app_queue_depth > 10 or app_no_such_metric > 1 or app_waiting_requests{engine="0"} > 5'
 summary = "Requests pile up."
 
 [[record]]
@@ -242,6 +246,7 @@ expr = "max(app_waiting_requests"
                 "invalid-promql",
                 "unknown-metric-reference",
                 "removed-metric-reference",
+                "missing-label-reference",
                 "deprecated-metric-reference",
                 "future-metric-reference"
             ]
@@ -255,6 +260,7 @@ expr = "max(app_waiting_requests"
             [
                 "deprecated-metric-reference",
                 "unknown-metric-reference",
+                "missing-label-reference",
                 "invalid-promql"
             ],
             "{}",

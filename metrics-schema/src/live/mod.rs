@@ -167,7 +167,7 @@ impl<'a> Pass<'a> {
         }
         let metric = match self.resolver.resolve(&f.name) {
             Target::Sample { metric, .. } | Target::Family(metric) => metric,
-            Target::Record | Target::Foreign => return,
+            Target::Record | Target::Foreign | Target::External(_) => return,
             Target::Unknown => {
                 self.unknown(f);
                 return;

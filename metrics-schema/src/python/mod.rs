@@ -467,6 +467,8 @@ struct Plan<'a> {
 /// Generates the Python module of `catalogue` at version `at`; `file` names the catalogue
 /// in the module's header.
 pub fn generate(catalogue: &Catalogue, file: &str, at: &Version) -> Result<String, GenerateError> {
+    // Labels added after the version, or removed by then, are not generated.
+    let catalogue = &*catalogue.with_labels_at(at);
     let mut problems = Vec::new();
     let mut module_names: BTreeMap<String, String> = MODULE_NAMES
         .iter()

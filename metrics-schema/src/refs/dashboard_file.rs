@@ -1,118 +1,303 @@
 //! Grafana dashboards: the PromQL of every panel target and query variable, located in the
-//! JSON text.
+//! file's text.
 //!
-//! The JSON is read with `jsonc-parser`, which gives the span of every string. Grafana's
-//! template variables (`$model_name`, `$__rate_interval`, ...) are replaced before parsing
-//! (see [`Substitution::grafana`]); targets of another data source type (`loki`, ...) are
-//! skipped.
-
-use jsonc_parser::ast::{Object, Value};
-use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+//! A dashboard is read as deployments keep it:
+//!
+//! - the JSON model as Grafana exports it (`{"panels": ...}`);
+//! - as Grafana's HTTP API returns it (`{"dashboard": {...}, "meta": {...}}`);
+//! - inside a Kubernetes `ConfigMap` (every `data` entry whose key ends in `.json`, a JSON
+//!   text inside a YAML string: the positions found in the JSON are mapped back into the
+//!   YAML string as written, see [`Embedded`]);
+//! - inside a grafana-operator `GrafanaDashboard` resource (`spec.json`, a JSON string, or
+//!   `spec.dashboard`, the model written as YAML);
+//! - several of these resources in one YAML stream (`---`) or a Kubernetes `List`.
+//!
+//! JSON is read with `jsonc-parser` and YAML with `saphyr-parser`, both keeping the span of
+//! every string. Grafana's template variables (`$model_name`, `$__rate_interval`, ...) are
+//! replaced before parsing (see [`Substitution::grafana`]); targets of another data source
+//! type (`loki`, ...) are skipped.
 
 use super::FileError;
-use crate::promql::{Expression, Substitution};
+use super::tree::{Embedded, Node, json_tree, yaml_documents};
+use crate::promql::{Expression, Located, Substitution};
 use crate::source::{Source, Span};
 
-/// A Grafana dashboard, read.
+/// The shapes of dashboard file [`DashboardFile::read`] accepts, for messages.
+pub const SUPPORTED: &str = "a Grafana dashboard's JSON model (top-level `panels`), \
+Grafana's HTTP API response (`{\"dashboard\": {...}, \"meta\": {...}}`), a Kubernetes \
+`ConfigMap` with dashboards in `data.<name>.json`, a grafana-operator `GrafanaDashboard` \
+(`spec.json` or `spec.dashboard`), or several of these resources as `---`-separated YAML \
+documents or a Kubernetes `List`";
+
+/// A Grafana dashboard file, read.
 #[derive(Clone, Debug)]
 pub struct DashboardFile {
     /// The file's name and text.
     pub source: Source,
-    /// Every PromQL expression: panel targets, then query variables, in file order.
+    /// Every PromQL expression: panel targets and query variables, in file order.
     pub expressions: Vec<Expression>,
+    /// How many dashboards the file holds.
+    pub dashboards: usize,
+    /// What the file holds that is not read: Kubernetes resources of other kinds and
+    /// `ConfigMap` entries that are no `.json` dashboard, as `Kind name (line N)`.
+    pub skipped: Vec<String>,
+}
+
+/// Where a dashboard's nodes are: directly in the file, or in a string value's decoded text.
+enum Place<'a> {
+    File(&'a str),
+    Embedded(&'a Embedded<'a>),
 }
 
 impl DashboardFile {
-    /// Reads the dashboard JSON `text`, named `name` in messages. A dashboard as exported
-    /// (`{"panels": ...}`) and as the HTTP API wraps it (`{"dashboard": {...}}`) are both
-    /// accepted.
+    /// Reads the dashboard file `text`, named `name` in messages, in any of the shapes of
+    /// [`SUPPORTED`].
     pub fn read(name: &str, text: &str) -> Result<DashboardFile, FileError> {
-        let source = Source::new(name, text);
-        let options = ParseOptions {
-            allow_comments: false,
-            allow_loose_object_property_names: false,
-            allow_trailing_commas: false,
-            allow_missing_commas: false,
-            allow_single_quoted_strings: false,
-            allow_hexadecimal_numbers: false,
-            allow_unary_plus_numbers: false,
-            allow_bare_decimal_point_numbers: false,
-            allow_non_finite_numbers: false,
-            allow_extended_string_escapes: false,
+        let mut file = DashboardFile {
+            source: Source::new(name, text),
+            expressions: Vec::new(),
+            dashboards: 0,
+            skipped: Vec::new(),
         };
-        let parsed = parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
-            FileError::at(
-                &source,
-                e.range().start,
-                format!("invalid JSON: {}", e.kind()),
-            )
-        })?;
-        let Some(Value::Object(root)) = parsed.value else {
+        let documents = if text.trim_start().starts_with(['{', '[']) {
+            match json_tree(text) {
+                Ok(root) => root.into_iter().collect(),
+                Err((offset, message)) => return Err(FileError::at(&file.source, offset, message)),
+            }
+        } else {
+            yaml_documents(&file.source)?
+        };
+        let source = file.source.clone();
+        for doc in &documents {
+            file.document(doc, source.text())?;
+        }
+        if file.dashboards == 0 {
+            let at = documents.first().map_or(0, |d| d.span().start);
+            let skipped = if file.skipped.is_empty() {
+                String::new()
+            } else {
+                format!(" (skipped: {})", file.skipped.join(", "))
+            };
             return Err(FileError::at(
-                &source,
-                0,
-                "not a Grafana dashboard: the file is not a JSON object",
-            ));
-        };
-        let dashboard = match root.get("dashboard").map(|p| &p.value) {
-            Some(Value::Object(inner)) => inner,
-            _ => &root,
-        };
-        if dashboard.get("panels").is_none() && dashboard.get("rows").is_none() {
-            return Err(FileError::at(
-                &source,
-                dashboard.range.start,
-                "not a Grafana dashboard: it has no `panels` (or `rows`)",
+                &file.source,
+                at,
+                format!("no Grafana dashboard found{skipped}; expected {SUPPORTED}"),
             ));
         }
-        let mut expressions = Vec::new();
-        targets(text, dashboard, None, &mut expressions);
-        variables(text, dashboard, &mut expressions);
-        expressions.sort_by_key(|e| e.span.start);
-        Ok(DashboardFile {
-            source,
-            expressions,
-        })
+        file.expressions.sort_by_key(|e| e.span.start);
+        Ok(file)
+    }
+
+    fn skip(&mut self, what: String, node: &Node) {
+        let line = self.source.position(node.span().start).line;
+        self.skipped.push(format!("{what} (line {line})"));
+    }
+
+    /// Reads one top-level document (or `List` item).
+    fn document(&mut self, doc: &Node, text: &str) -> Result<(), FileError> {
+        let metadata_name = || {
+            doc.get("metadata")
+                .and_then(|m| m.get_str("name"))
+                .unwrap_or("?")
+                .to_owned()
+        };
+        match doc.kubernetes_kind() {
+            Some("ConfigMap") => {
+                let mut found = false;
+                for (key, value) in doc.get("data").into_iter().flat_map(Node::entries) {
+                    match value {
+                        Node::Scalar(json, span) if key.ends_with(".json") => {
+                            self.embedded(json, *span, text)?;
+                            found = true;
+                        }
+                        _ => self.skip(format!("ConfigMap {} entry {key}", metadata_name()), value),
+                    }
+                }
+                if !found {
+                    return Err(FileError::at(
+                        &self.source,
+                        doc.span().start,
+                        format!(
+                            "ConfigMap {} has no `data` entry named `<name>.json`; expected {SUPPORTED}",
+                            metadata_name()
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            Some("GrafanaDashboard") => {
+                let spec = doc.get("spec");
+                match (
+                    spec.and_then(|s| s.get("json")),
+                    spec.and_then(|s| s.get("dashboard")),
+                ) {
+                    (Some(Node::Scalar(json, span)), _) => self.embedded(json, *span, text),
+                    (_, Some(model @ Node::Map(..))) => self.model(model, &Place::File(text)),
+                    _ => Err(FileError::at(
+                        &self.source,
+                        doc.span().start,
+                        format!(
+                            "GrafanaDashboard {} has neither `spec.json` (a JSON string) nor `spec.dashboard` (an object); dashboards given by URL, grafana.com id, ConfigMap reference or Jsonnet are not read",
+                            metadata_name()
+                        ),
+                    )),
+                }
+            }
+            Some("List") => {
+                for item in doc.get("items").map(Node::items).unwrap_or_default() {
+                    self.document(item, text)?;
+                }
+                Ok(())
+            }
+            Some(kind) if doc.get("panels").is_none() => {
+                self.skip(format!("{kind} {}", metadata_name()), doc);
+                Ok(())
+            }
+            _ => {
+                let model = match doc.get("dashboard") {
+                    Some(inner @ Node::Map(..)) => inner,
+                    _ => doc,
+                };
+                self.model(model, &Place::File(text))
+            }
+        }
+    }
+
+    /// Reads the dashboard JSON written as the string value `json` at `span` of the file.
+    fn embedded(&mut self, json: &str, span: Span, text: &str) -> Result<(), FileError> {
+        let embedded = Embedded::yaml(json, text, span);
+        let root = match json_tree(json) {
+            Ok(Some(root)) => root,
+            Ok(None) => {
+                return Err(FileError::at(
+                    &self.source,
+                    span.start,
+                    "the dashboard string is empty",
+                ));
+            }
+            Err((offset, message)) => {
+                let at = embedded
+                    .span_of(Span::new(offset, offset))
+                    .map_or(span.start, |s| s.start);
+                return Err(FileError::at(
+                    &self.source,
+                    at,
+                    format!("in the dashboard JSON string: {message}"),
+                ));
+            }
+        };
+        let model = match root.get("dashboard") {
+            Some(inner @ Node::Map(..)) => inner,
+            _ => &root,
+        };
+        self.model(model, &Place::Embedded(&embedded))
+    }
+
+    /// Reads one dashboard model.
+    fn model(&mut self, model: &Node, place: &Place<'_>) -> Result<(), FileError> {
+        if !matches!(model, Node::Map(..)) {
+            return Err(FileError::at(
+                &self.source,
+                self.file_span(model.span(), place).start,
+                format!("not a Grafana dashboard: not a JSON object; expected {SUPPORTED}"),
+            ));
+        }
+        if model.get("panels").is_none() && model.get("rows").is_none() {
+            return Err(FileError::at(
+                &self.source,
+                self.file_span(model.span(), place).start,
+                format!(
+                    "not a Grafana dashboard: it has no `panels` (or `rows`); expected {SUPPORTED}"
+                ),
+            ));
+        }
+        self.dashboards += 1;
+        let mut found = Vec::new();
+        targets(model, None, &mut found);
+        variables(model, &mut found);
+        for (value, span, inner) in found {
+            let e = match place {
+                Place::File(text) => expression(text, value, span, inner),
+                Place::Embedded(embedded) => {
+                    let e = expression(embedded.decoded, value, span, inner);
+                    relocate(e, embedded)
+                }
+            };
+            self.expressions.push(e);
+        }
+        Ok(())
+    }
+
+    fn file_span(&self, span: Span, place: &Place<'_>) -> Span {
+        match place {
+            Place::File(_) => span,
+            Place::Embedded(e) => e.span_of(span).unwrap_or(e.span),
+        }
     }
 }
 
-/// The data source type set on `object` (`"datasource": {"type": "prometheus"}`), if any.
-fn datasource_type<'a>(object: &'a Object<'_>) -> Option<&'a str> {
-    match &object.get("datasource")?.value {
-        Value::Object(ds) => ds.get_string("type").map(|s| s.value.as_ref()),
-        _ => None,
+/// An expression read from a decoded string, with its spans mapped into the file.
+fn relocate(e: Expression, embedded: &Embedded<'_>) -> Expression {
+    let whole = embedded.span_of(e.span).unwrap_or(embedded.span);
+    let place = |mut r: Located| -> Located {
+        let labels = std::mem::take(&mut r.required_labels);
+        Located {
+            required_labels: labels
+                .into_iter()
+                .map(|l| place_one(l, embedded, whole))
+                .collect(),
+            ..place_one(r, embedded, whole)
+        }
+    };
+    Expression {
+        text: e.text,
+        span: whole,
+        references: e
+            .references
+            .map(|refs| refs.into_iter().map(place).collect()),
     }
+}
+
+/// One located name mapped into the file: exactly, or else the whole string value.
+fn place_one(r: Located, embedded: &Embedded<'_>, whole: Span) -> Located {
+    match r.exact.then(|| embedded.name_span(r.span)).flatten() {
+        Some(span) => Located { span, ..r },
+        None => Located {
+            span: whole,
+            exact: false,
+            ..r
+        },
+    }
+}
+
+/// A PromQL string found in a dashboard: its value, its span, and for a variable query the
+/// range of the PromQL inside it.
+type Found = (String, Span, Option<std::ops::Range<usize>>);
+
+/// The data source type set on `node` (`"datasource": {"type": "prometheus"}`), if any.
+fn datasource_type(node: &Node) -> Option<&str> {
+    node.get("datasource")?.get_str("type")
 }
 
 /// Walks panels (nested in rows and collapsed rows too) and collects their targets' `expr`.
-fn targets(text: &str, object: &Object<'_>, inherited: Option<&str>, out: &mut Vec<Expression>) {
-    let datasource = datasource_type(object).or(inherited);
-    for prop in &object.properties {
-        match (prop.name.as_str(), &prop.value) {
-            ("targets", Value::Array(items)) => {
-                for item in &items.elements {
-                    let Value::Object(target) = item else {
-                        continue;
-                    };
+fn targets(node: &Node, inherited: Option<&str>, out: &mut Vec<Found>) {
+    let datasource = datasource_type(node).or(inherited);
+    for (key, value) in node.entries() {
+        match (key, value) {
+            ("targets", Node::Seq(items, _)) => {
+                for target in items {
                     let source_type = datasource_type(target).or(datasource);
                     if source_type.is_some_and(|t| t != "prometheus") {
                         continue;
                     }
-                    if let Some(expr) = target.get_string("expr") {
-                        out.push(expression(
-                            text,
-                            expr.value.to_string(),
-                            span(&expr.range),
-                            None,
-                        ));
+                    if let Some(Node::Scalar(expr, span)) = target.get("expr") {
+                        out.push((expr.clone(), *span, None));
                     }
                 }
             }
-            ("panels" | "rows", Value::Array(items)) => {
-                for item in &items.elements {
-                    if let Value::Object(panel) = item {
-                        targets(text, panel, datasource, out);
-                    }
+            ("panels" | "rows", Node::Seq(items, _)) => {
+                for panel in items {
+                    targets(panel, datasource, out);
                 }
             }
             _ => {}
@@ -122,40 +307,30 @@ fn targets(text: &str, object: &Object<'_>, inherited: Option<&str>, out: &mut V
 
 /// The PromQL inside query variables: `label_values(<selector>, label)` and
 /// `query_result(<expr>)`.
-fn variables(text: &str, dashboard: &Object<'_>, out: &mut Vec<Expression>) {
-    let Some(Value::Object(templating)) = dashboard.get("templating").map(|p| &p.value) else {
-        return;
-    };
-    let Some(Value::Array(list)) = templating.get("list").map(|p| &p.value) else {
-        return;
-    };
-    for item in &list.elements {
-        let Value::Object(variable) = item else {
-            continue;
-        };
-        if variable.get_string("type").map(|t| t.value.as_ref()) != Some("query")
+fn variables(dashboard: &Node, out: &mut Vec<Found>) {
+    let list = dashboard
+        .get("templating")
+        .and_then(|t| t.get("list"))
+        .map(Node::items)
+        .unwrap_or_default();
+    for variable in list {
+        if variable.get_str("type") != Some("query")
             || datasource_type(variable).is_some_and(|t| t != "prometheus")
         {
             continue;
         }
-        let query = match variable.get("query").map(|p| &p.value) {
-            Some(Value::StringLit(s)) => s,
-            Some(Value::Object(q)) => match q.get_string("query") {
-                Some(s) => s,
-                None => continue,
+        let (query, span) = match variable.get("query") {
+            Some(Node::Scalar(s, span)) => (s, *span),
+            Some(q @ Node::Map(..)) => match q.get("query") {
+                Some(Node::Scalar(s, span)) => (s, *span),
+                _ => continue,
             },
             _ => continue,
         };
-        let full = query.value.to_string();
-        let Some(inner) = variable_promql(&full) else {
+        let Some(inner) = variable_promql(query) else {
             continue;
         };
-        out.push(expression(
-            text,
-            full.clone(),
-            span(&query.range),
-            Some(inner),
-        ));
+        out.push((query.clone(), span, Some(inner)));
     }
 }
 
@@ -193,10 +368,6 @@ fn expression(
         Some(range) => Substitution::grafana(&value[range.clone()]).offset_by(range.start),
     };
     Expression::read_substituted(value, raw, span, &substitution)
-}
-
-fn span(range: &jsonc_parser::common::Range) -> Span {
-    Span::new(range.start, range.end)
 }
 
 #[cfg(test)]

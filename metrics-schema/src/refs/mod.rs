@@ -5,7 +5,10 @@
 //! A name maps back to a catalogue metric through its exposed sample names (a counter's
 //! `_total`, a histogram's `_bucket`, `_sum` and `_count`). Names outside the catalogue's
 //! namespace belong to other programs and are not checked; names recorded by recording
-//! rules are known. Then:
+//! rules are known, and so are the names the catalogue declares as other programs' inside
+//! its namespace (`[[external]]`). A name under one of the catalogue's re-export prefixes
+//! (`[catalogue] reexport_prefixes`, Ray Serve's `ray_vllm_`) is resolved as the same
+//! name under the catalogue's own prefix. Then:
 //!
 //! - unknown names, and family names that are no series (`x` of counter `x`), are
 //!   `unknown-metric-reference` errors;
@@ -17,15 +20,17 @@
 pub mod dashboard_file;
 pub mod loaded;
 pub mod rule_file;
+pub(crate) mod tree;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use crate::catalogue::{Catalogue, Metric, RuleRef};
+use crate::catalogue::{Catalogue, External, Metric, RuleRef};
 use crate::diagnostic::Diagnostic;
 use crate::lifecycle::{Status, Version};
 use crate::lint::rules::{
-    deprecated_metric_reference, future_metric_reference, invalid_promql, removed_metric_reference,
-    unknown_metric_reference,
+    deprecated_metric_reference, future_metric_reference, invalid_promql, missing_label_reference,
+    removed_metric_reference, unknown_metric_reference,
 };
 use crate::promql::{Expression, Located};
 use crate::source::Source;
@@ -58,6 +63,9 @@ pub enum Target<'a> {
     Family(&'a Metric),
     /// A series recorded by a recording rule.
     Record,
+    /// A name another program exposes in the catalogue's namespace (`[[external]]`):
+    /// known, not the catalogue's, not checked further.
+    External(&'a External),
     /// In the catalogue's namespace, but no metric or rule produces it.
     Unknown,
     /// Outside the catalogue's namespace: another program's metric, not checked.
@@ -73,6 +81,8 @@ pub struct Resolver<'a> {
     /// Family names that are no sample name -> metric index.
     families: HashMap<String, usize>,
     records: HashSet<String>,
+    /// External name -> index in the catalogue's `externals`.
+    externals: HashMap<String, usize>,
     prefix: Option<String>,
 }
 
@@ -100,11 +110,18 @@ impl<'a> Resolver<'a> {
             .as_deref()
             .filter(|ns| !ns.is_empty())
             .map(|ns| format!("{ns}{}", cat.separator.as_str()));
+        let mut externals = HashMap::new();
+        for (index, e) in cat.externals.iter().enumerate() {
+            for name in e.names() {
+                externals.entry(name).or_insert(index);
+            }
+        }
         let mut resolver = Resolver {
             cat,
             samples,
             families,
             records: HashSet::new(),
+            externals,
             prefix,
         };
         for rule in cat.rules() {
@@ -127,8 +144,14 @@ impl<'a> Resolver<'a> {
         self.cat
     }
 
-    /// What `name` refers to.
+    /// What `name` refers to. A name under a re-export prefix resolves as the same name
+    /// under the catalogue's own prefix.
     pub fn resolve(&self, name: &str) -> Target<'a> {
+        let (_, canonical) = self.canonical(name);
+        self.resolve_canonical(&canonical)
+    }
+
+    fn resolve_canonical(&self, name: &str) -> Target<'a> {
         if let Some(&(index, len)) = self.samples.get(name) {
             return Target::Sample {
                 metric: &self.cat.metrics[index],
@@ -137,6 +160,13 @@ impl<'a> Resolver<'a> {
         }
         if self.records.contains(name) {
             return Target::Record;
+        }
+        if let Some(&index) = self.externals.get(name) {
+            return Target::External(&self.cat.externals[index]);
+        }
+        // `[catalogue] external` names and prefixes: another program's, never reported.
+        if self.cat.is_external(name) {
+            return Target::Foreign;
         }
         if let Some(&index) = self.families.get(name) {
             return Target::Family(&self.cat.metrics[index]);
@@ -153,6 +183,32 @@ impl<'a> Resolver<'a> {
             Target::Unknown
         } else {
             Target::Foreign
+        }
+    }
+
+    /// The re-export prefix `name` is written under, if any, and the name under the
+    /// catalogue's own prefix (`ray_vllm_x` -> `vllm:x` for prefix `ray_vllm_`).
+    pub fn canonical<'n>(&self, name: &'n str) -> (Option<&'a str>, Cow<'n, str>) {
+        let own = self.prefix.as_deref().unwrap_or_default();
+        for prefix in &self.cat.reexport_prefixes {
+            let prefix = prefix.value.as_str();
+            if let Some(rest) = name.strip_prefix(prefix)
+                && !prefix.is_empty()
+                && (own.is_empty() || !name.starts_with(own))
+            {
+                return (Some(prefix), Cow::Owned(format!("{own}{rest}")));
+            }
+        }
+        (None, Cow::Borrowed(name))
+    }
+
+    /// `name`, a name under the catalogue's own prefix, spelled under re-export prefix
+    /// `via` (as is without one).
+    pub fn respell(&self, via: Option<&str>, name: &str) -> String {
+        let own = self.prefix.as_deref().unwrap_or_default();
+        match (via, name.strip_prefix(own)) {
+            (Some(via), Some(rest)) => format!("{via}{rest}"),
+            _ => name.to_owned(),
         }
     }
 
@@ -178,13 +234,15 @@ impl<'a> Resolver<'a> {
 
     /// The sample name that replaces sample `name` of `m` when the replacement is a
     /// rename: same type and same labels, active at `at`.
+    /// A name under a re-export prefix is renamed under the same prefix.
     pub fn renamed(&self, m: &'a Metric, name: &str, at: &Version) -> Option<String> {
         let to = self.replacement(m, Some(at))?;
         if !is_rename(m, to) || to.status_at(at) != Status::Active {
             return None;
         }
-        let suffix = name.strip_prefix(m.full_name.as_str())?;
-        Some(format!("{}{suffix}", to.full_name))
+        let (via, canonical) = self.canonical(name);
+        let suffix = canonical.strip_prefix(m.full_name.as_str())?;
+        Some(self.respell(via, &format!("{}{suffix}", to.full_name)))
     }
 
     /// The problem with reference `r` at version `at`, if any. Without a version, only
@@ -192,7 +250,7 @@ impl<'a> Resolver<'a> {
     pub fn check(&self, r: &Located, at: Option<&Version>) -> Option<Diagnostic> {
         let name = r.name.as_str();
         let (metric, suffix) = match self.resolve(name) {
-            Target::Record | Target::Foreign => return None,
+            Target::Record | Target::Foreign | Target::External(_) => return None,
             Target::Unknown => return Some(self.unknown(r)),
             Target::Family(m) => return Some(unknown_metric_reference::family(r, m)),
             Target::Sample { metric, suffix } => (metric, suffix),
@@ -207,20 +265,47 @@ impl<'a> Resolver<'a> {
             Status::Deprecated => deprecated_metric_reference::diagnostic(
                 r,
                 metric,
-                self.replacement_help(metric, suffix, at),
+                self.replacement_help(metric, suffix, at, self.canonical(name).0),
             ),
             Status::Hidden | Status::Removed => removed_metric_reference::diagnostic(
                 r,
                 metric,
                 status,
                 at,
-                self.replacement_help(metric, suffix, at),
+                self.replacement_help(metric, suffix, at, self.canonical(name).0),
             ),
         };
         Some(d.metric(&metric.full_name))
     }
 
-    fn replacement_help(&self, m: &'a Metric, suffix: &str, at: &Version) -> String {
+    /// The labels reference `r` requires that its metric's series do not carry at `at`
+    /// (by the label's history).
+    pub fn check_labels(&self, r: &Located, at: &Version) -> Vec<Diagnostic> {
+        let Target::Sample { metric, .. } = self.resolve(&r.name) else {
+            return Vec::new();
+        };
+        if metric.label_history.is_empty()
+            || matches!(metric.status_at(at), Status::Hidden | Status::Removed)
+        {
+            return Vec::new();
+        }
+        r.required_labels
+            .iter()
+            .filter_map(|label| {
+                let h = metric.label_history(&label.name)?;
+                (!h.present_at(at))
+                    .then(|| missing_label_reference::diagnostic(label, metric, h, at))
+            })
+            .collect()
+    }
+
+    fn replacement_help(
+        &self,
+        m: &'a Metric,
+        suffix: &str,
+        at: &Version,
+        via: Option<&str>,
+    ) -> String {
         let note = m
             .note
             .as_deref()
@@ -238,25 +323,37 @@ impl<'a> Resolver<'a> {
             } else {
                 ""
             };
-            format!("use `{}{suffix}` instead{migrate}.{note}", to.full_name)
+            let new = self.respell(via, &format!("{}{suffix}", to.full_name));
+            format!("use `{new}` instead{migrate}.{note}")
         } else {
-            let samples = to.exposed_names().samples.join("`, `");
+            let samples: Vec<String> = to
+                .exposed_names()
+                .samples
+                .iter()
+                .map(|s| self.respell(via, s))
+                .collect();
             format!(
-                "use {} `{}` instead (samples `{samples}`); it is not a plain rename (type or labels differ), so adapt the expression.{note}",
-                to.kind, to.full_name
+                "use {} `{}` instead (samples `{}`); it is not a plain rename (type or labels differ), so adapt the expression.{note}",
+                to.kind,
+                self.respell(via, &to.full_name),
+                samples.join("`, `")
             )
         }
     }
 
     fn unknown(&self, r: &Located) -> Diagnostic {
+        let (via, canonical) = self.canonical(&r.name);
         let candidates = self
             .samples
             .keys()
             .chain(self.records.iter())
+            .chain(self.externals.keys())
             .map(String::as_str);
-        let help = crate::suggest::did_you_mean(&r.name, candidates).unwrap_or_else(|| {
-            "`schema status` lists the catalogue's metrics and their exposed names".to_owned()
-        });
+        let help = crate::suggest::closest(&canonical, candidates)
+            .map(|c| format!("did you mean `{}`?", self.respell(via, c)))
+            .unwrap_or_else(|| {
+                "`schema status` lists the catalogue's metrics and their exposed names".to_owned()
+            });
         unknown_metric_reference::unknown(r, help)
     }
 
@@ -271,7 +368,14 @@ impl<'a> Resolver<'a> {
         for expr in exprs {
             match &expr.references {
                 Err(e) => out.push(invalid_promql::diagnostic(expr.span, e)),
-                Ok(refs) => out.extend(refs.iter().filter_map(|r| self.check(r, at))),
+                Ok(refs) => {
+                    for r in refs {
+                        out.extend(self.check(r, at));
+                        if let Some(at) = at {
+                            out.extend(self.check_labels(r, at));
+                        }
+                    }
+                }
             }
         }
         out

@@ -4,12 +4,22 @@
 //! The YAML is read with `saphyr-parser`'s event parser, which gives the span of every
 //! scalar, so that diagnostics point into the file and `schema migrate` can rewrite names
 //! in place, leaving the rest of the file as written.
-
-use saphyr_parser::{Event, Parser, SpannedEventReceiver};
+//!
+//! A file is read as deployments keep it: a plain rule file (`groups:`), a Kubernetes
+//! `PrometheusRule` resource (prometheus-operator: `spec.groups`), a Kubernetes `List` of
+//! such resources, or several of these as documents of one YAML stream (`---`). Documents
+//! that are Kubernetes resources of another kind are skipped and listed in
+//! [`RuleFile::skipped`]; anything else is an error naming the supported shapes.
 
 use super::FileError;
+use super::tree::{Node, yaml_documents};
 use crate::promql::Expression;
-use crate::source::{Source, Span};
+use crate::source::Source;
+
+/// The shapes of rule file [`RuleFile::read`] accepts, for messages.
+pub const SUPPORTED: &str = "a Prometheus rule file (top-level `groups`), a Kubernetes \
+`PrometheusRule` resource (`spec.groups`), a Kubernetes `List` of them, or several of these \
+as `---`-separated YAML documents";
 
 /// A Prometheus rule file, read.
 #[derive(Clone, Debug)]
@@ -18,6 +28,8 @@ pub struct RuleFile {
     pub source: Source,
     /// Every rule, in file order.
     pub rules: Vec<FileRule>,
+    /// Kubernetes resources of other kinds in the file, skipped: `Kind name (line N)`.
+    pub skipped: Vec<String>,
 }
 
 /// One rule of a rule file.
@@ -44,58 +56,130 @@ impl RuleFile {
     /// Reads the rule file `text`, named `name` in messages.
     pub fn read(name: &str, text: &str) -> Result<RuleFile, FileError> {
         let source = Source::new(name, text);
-        let root = yaml_tree(&source)?;
-        let mut rules = Vec::new();
-        let groups = root.as_ref().and_then(|r| r.get("groups")).ok_or_else(|| {
-            FileError::at(
-                &source,
-                0,
-                "not a Prometheus rule file: it has no top-level `groups` list",
-            )
-        })?;
-        let Yaml::Seq(groups, _) = groups else {
+        let documents = yaml_documents(&source)?;
+        if documents.is_empty() {
             return Err(FileError::at(
                 &source,
+                0,
+                format!("the file is empty; expected {SUPPORTED}"),
+            ));
+        }
+        let mut file = RuleFile {
+            source,
+            rules: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let mut found = false;
+        for doc in &documents {
+            found |= file.document(doc)?;
+        }
+        if !found {
+            return Err(FileError::at(
+                &file.source,
+                documents[0].span().start,
+                format!(
+                    "no rule groups found (skipped: {}); expected {SUPPORTED}",
+                    file.skipped.join(", ")
+                ),
+            ));
+        }
+        Ok(file)
+    }
+
+    /// Reads one document or list item; true when it held rule groups.
+    fn document(&mut self, doc: &Node) -> Result<bool, FileError> {
+        match doc.kubernetes_kind() {
+            Some("PrometheusRule") => {
+                let groups = doc
+                    .get("spec")
+                    .and_then(|spec| spec.get("groups"))
+                    .ok_or_else(|| {
+                        FileError::at(
+                            &self.source,
+                            doc.span().start,
+                            "this `PrometheusRule` has no `spec.groups` list",
+                        )
+                    })?;
+                self.groups(groups)?;
+                Ok(true)
+            }
+            Some("List") => {
+                let mut found = false;
+                for item in doc.get("items").map(Node::items).unwrap_or_default() {
+                    found |= self.document(item)?;
+                }
+                Ok(found)
+            }
+            Some(kind) if doc.get("groups").is_none() => {
+                let name = doc
+                    .get("metadata")
+                    .and_then(|m| m.get_str("name"))
+                    .unwrap_or("?");
+                let line = self.source.position(doc.span().start).line;
+                self.skipped.push(format!("{kind} {name} (line {line})"));
+                Ok(false)
+            }
+            _ => match doc.get("groups") {
+                Some(groups) => {
+                    self.groups(groups)?;
+                    Ok(true)
+                }
+                None => Err(FileError::at(
+                    &self.source,
+                    doc.span().start,
+                    format!(
+                        "not a rule file: this document has no top-level `groups` list and is no `PrometheusRule`; expected {SUPPORTED}"
+                    ),
+                )),
+            },
+        }
+    }
+
+    fn groups(&mut self, groups: &Node) -> Result<(), FileError> {
+        let source = &self.source;
+        let Node::Seq(groups, _) = groups else {
+            return Err(FileError::at(
+                source,
                 groups.span().start,
                 "`groups` must be a list of rule groups",
             ));
         };
         for group in groups {
-            let Some(Yaml::Seq(items, _)) = group.get("rules") else {
+            let Some(Node::Seq(items, _)) = group.get("rules") else {
                 return Err(FileError::at(
-                    &source,
+                    source,
                     group.span().start,
                     "each group needs a `rules` list",
                 ));
             };
             for item in items {
                 let (kind, name) = match (item.get("alert"), item.get("record")) {
-                    (Some(Yaml::Scalar(n, _)), None) => (FileRuleKind::Alert, n),
-                    (None, Some(Yaml::Scalar(n, _))) => (FileRuleKind::Record, n),
+                    (Some(Node::Scalar(n, _)), None) => (FileRuleKind::Alert, n),
+                    (None, Some(Node::Scalar(n, _))) => (FileRuleKind::Record, n),
                     _ => {
                         return Err(FileError::at(
-                            &source,
+                            source,
                             item.span().start,
                             "each rule has either `alert` or `record`, a string",
                         ));
                     }
                 };
-                let Some(Yaml::Scalar(expr, span)) = item.get("expr") else {
+                let Some(Node::Scalar(expr, span)) = item.get("expr") else {
                     return Err(FileError::at(
-                        &source,
+                        source,
                         item.span().start,
                         format!("rule `{name}` has no `expr` string"),
                     ));
                 };
-                let raw = text.get(span.range()).unwrap_or_default();
-                rules.push(FileRule {
+                let raw = source.text().get(span.range()).unwrap_or_default();
+                self.rules.push(FileRule {
                     kind,
                     name: name.clone(),
                     expr: Expression::read(expr.clone(), raw, *span),
                 });
             }
         }
-        Ok(RuleFile { source, rules })
+        Ok(())
     }
 
     /// The names recorded by the file's recording rules.
@@ -109,118 +193,6 @@ impl RuleFile {
     /// Every expression, in file order.
     pub fn expressions(&self) -> Vec<Expression> {
         self.rules.iter().map(|r| r.expr.clone()).collect()
-    }
-}
-
-/// A YAML node with the span of its text (byte offsets).
-#[derive(Clone, Debug)]
-pub(crate) enum Yaml {
-    Scalar(String, Span),
-    Seq(Vec<Yaml>, Span),
-    Map(Vec<(Yaml, Yaml)>, Span),
-    /// An alias (`*anchor`): not followed.
-    Alias(Span),
-}
-
-impl Yaml {
-    pub(crate) fn span(&self) -> Span {
-        match self {
-            Yaml::Scalar(_, s) | Yaml::Seq(_, s) | Yaml::Map(_, s) | Yaml::Alias(s) => *s,
-        }
-    }
-
-    /// The value of key `key` of a mapping.
-    pub(crate) fn get(&self, key: &str) -> Option<&Yaml> {
-        let Yaml::Map(entries, _) = self else {
-            return None;
-        };
-        entries.iter().find_map(|(k, v)| match k {
-            Yaml::Scalar(k, _) if k == key => Some(v),
-            _ => None,
-        })
-    }
-}
-
-/// Reads the first YAML document of `source` into a tree. `None` for an empty document.
-pub(crate) fn yaml_tree(source: &Source) -> Result<Option<Yaml>, FileError> {
-    let text = source.text();
-    let mut builder = Builder {
-        byte_of_char: text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()))
-            .collect(),
-        stack: Vec::new(),
-        root: None,
-    };
-    let mut parser = Parser::new_from_str(text);
-    parser.load(&mut builder, false).map_err(|e| {
-        let offset = builder.byte(e.marker().index());
-        FileError::at(source, offset, format!("invalid YAML: {}", e.info()))
-    })?;
-    Ok(builder.root)
-}
-
-enum Open {
-    Seq(Vec<Yaml>, usize),
-    Map(Vec<Yaml>, usize),
-}
-
-struct Builder {
-    byte_of_char: Vec<usize>,
-    stack: Vec<Open>,
-    root: Option<Yaml>,
-}
-
-impl Builder {
-    fn byte(&self, char_index: usize) -> usize {
-        self.byte_of_char
-            .get(char_index)
-            .or(self.byte_of_char.last())
-            .copied()
-            .unwrap_or(0)
-    }
-
-    fn add(&mut self, node: Yaml) {
-        match self.stack.last_mut() {
-            Some(Open::Seq(items, _) | Open::Map(items, _)) => items.push(node),
-            None => {
-                if self.root.is_none() {
-                    self.root = Some(node);
-                }
-            }
-        }
-    }
-}
-
-impl<'input> SpannedEventReceiver<'input> for Builder {
-    fn on_event(&mut self, event: Event<'input>, span: saphyr_parser::Span) {
-        let start = self.byte(span.start.index());
-        let end = self.byte(span.end.index()).max(start);
-        match event {
-            Event::Scalar(value, ..) => {
-                self.add(Yaml::Scalar(value.into_owned(), Span::new(start, end)))
-            }
-            Event::Alias(_) => self.add(Yaml::Alias(Span::new(start, end))),
-            Event::SequenceStart(..) => self.stack.push(Open::Seq(Vec::new(), start)),
-            Event::MappingStart(..) => self.stack.push(Open::Map(Vec::new(), start)),
-            Event::SequenceEnd | Event::MappingEnd => {
-                let node = match self.stack.pop() {
-                    Some(Open::Seq(items, s)) => Yaml::Seq(items, Span::new(s, end)),
-                    Some(Open::Map(items, s)) => {
-                        let mut pairs = Vec::with_capacity(items.len() / 2);
-                        let mut it = items.into_iter();
-                        while let (Some(k), Some(v)) = (it.next(), it.next()) {
-                            pairs.push((k, v));
-                        }
-                        Yaml::Map(pairs, Span::new(s, end))
-                    }
-                    None => return,
-                };
-                self.add(node);
-            }
-            _ => {}
-        }
     }
 }
 

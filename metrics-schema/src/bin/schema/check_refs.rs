@@ -22,10 +22,12 @@ pub struct CheckRefsArgs {
     /// is in; one of them is required).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
-    /// A Prometheus rule file (YAML); may be repeated.
+    /// A Prometheus rule file or Kubernetes `PrometheusRule` resources (YAML, one or more
+    /// documents); may be repeated.
     #[arg(long, value_name = "FILE")]
     rules: Vec<PathBuf>,
-    /// A Grafana dashboard (JSON); may be repeated.
+    /// A Grafana dashboard: its JSON model, Grafana's API response, or Kubernetes
+    /// `ConfigMap`/`GrafanaDashboard` resources holding it (YAML); may be repeated.
     #[arg(long, value_name = "FILE")]
     dashboard: Vec<PathBuf>,
     /// Check the rules a Prometheus server has loaded (through its HTTP API) instead of
@@ -72,11 +74,13 @@ pub fn run(args: CheckRefsArgs) -> u8 {
                 for r in f.recorded() {
                     resolver.add_record(r);
                 }
+                skipped(&name, &f.skipped);
                 (f.source.clone(), f.expressions())
             }),
-            FileKind::Dashboard => {
-                DashboardFile::read(&name, &text).map(|f| (f.source, f.expressions))
-            }
+            FileKind::Dashboard => DashboardFile::read(&name, &text).map(|f| {
+                skipped(&name, &f.skipped);
+                (f.source, f.expressions)
+            }),
         };
         match read {
             Ok(file) => files.push(file),
@@ -119,4 +123,11 @@ pub fn run(args: CheckRefsArgs) -> u8 {
     }
     let (errors, warnings) = cli::counts(checked.iter().flat_map(|f| &f.diagnostics));
     cli::findings(errors, warnings, args.deny.warnings())
+}
+
+/// Notes what a file holds that is not checked (other Kubernetes resources, ...).
+pub(crate) fn skipped(name: &str, skipped: &[String]) {
+    if !skipped.is_empty() {
+        note!("{name}: not checked: {}", skipped.join(", "));
+    }
 }

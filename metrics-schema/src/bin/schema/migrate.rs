@@ -20,10 +20,11 @@ pub struct MigrateArgs {
     /// is in; one of them is required).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
-    /// The Prometheus rule file (YAML) to migrate.
+    /// The Prometheus rule file or `PrometheusRule` resources (YAML) to migrate.
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
-    /// The Grafana dashboard (JSON) to migrate.
+    /// The Grafana dashboard (JSON model, API response, or `ConfigMap`/`GrafanaDashboard`
+    /// resources) to migrate; the wrapper is kept.
     #[arg(long, value_name = "FILE")]
     dashboard: Option<PathBuf>,
     /// Write the migrated file here (it may be the input) instead of printing a diff.

@@ -13,6 +13,7 @@ pub(crate) mod deprecated_without_replacement;
 pub(crate) mod duplicate_label;
 pub(crate) mod duplicate_metric;
 pub(crate) mod empty_help;
+pub(crate) mod external_collision;
 pub(crate) mod future_metric_reference;
 pub(crate) mod generated_name;
 pub(crate) mod help_mentions_deprecation;
@@ -24,6 +25,8 @@ pub(crate) mod invalid_policy;
 pub(crate) mod invalid_promql;
 pub(crate) mod invalid_rule;
 pub(crate) mod invalid_version;
+pub(crate) mod label_lifecycle_order;
+pub(crate) mod label_policy_violation;
 pub(crate) mod labels_changed;
 pub(crate) mod lifecycle_order;
 pub(crate) mod lifecycle_rewritten;
@@ -39,6 +42,7 @@ pub(crate) mod live_type_mismatch;
 pub(crate) mod live_undeclared_label_value;
 pub(crate) mod live_unknown_metric;
 pub(crate) mod missing_buckets;
+pub(crate) mod missing_label_reference;
 pub(crate) mod name_colon;
 pub(crate) mod non_base_unit;
 pub(crate) mod non_counter_total_suffix;
@@ -99,6 +103,12 @@ pub(crate) static ALL: &[&Rule] = &[
     &invalid_rule::RULE,
     &unknown_metric_reference::RULE,
     &removed_metric_reference::RULE,
+    // Errors of names other programs put in the namespace.
+    &external_collision::RULE,
+    // Errors of label history.
+    &label_lifecycle_order::RULE,
+    &label_policy_violation::RULE,
+    &missing_label_reference::RULE,
     // Errors of the runtime's own metrics (the label-overflow counter).
     &reserved_metric_name::RULE,
     // Warnings.
