@@ -141,7 +141,7 @@ pub use metric::{
     Counter, Gauge, Histogram, HistogramSnapshot, Info, InvalidBuckets, Metric, Sample,
     validate_buckets,
 };
-pub use options::{BuildError, Options, OptionsError};
+pub use options::{BuildError, DEFAULT_MAX_SERIES, Options, OptionsError};
 pub use registry::{MetricSet, Registry, RegistryError};
 
 /// Compiles a metrics catalogue into typed registry code (cargo feature `macros`).

@@ -215,20 +215,42 @@ impl FamilyText {
     }
 }
 
-/// `{name="value",…}` with values escaped, or the empty string without labels.
-pub(crate) fn render_labels<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Box<str> {
+/// The label set `{name="value",…}` cut where open values go: for labels whose value is
+/// `None` (open), the text before and after the value become separate pieces, so there
+/// is one more piece than open labels. Closed values are escaped; without labels the one
+/// piece is empty.
+pub(crate) fn render_label_pieces<'a>(
+    labels: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) -> Vec<String> {
+    let mut pieces = Vec::new();
     let mut out = String::new();
-    for (name, value) in pairs {
-        out.push(if out.is_empty() { '{' } else { ',' });
+    let mut any = false;
+    for (name, value) in labels {
+        out.push(if any { ',' } else { '{' });
+        any = true;
         out.push_str(name);
         out.push_str("=\"");
-        escape_label_value(&mut out, value);
+        match value {
+            Some(value) => escape_label_value(&mut out, value),
+            None => pieces.push(std::mem::take(&mut out)),
+        }
         out.push('"');
     }
-    if !out.is_empty() {
+    if any {
         out.push('}');
     }
-    out.into_boxed_str()
+    pieces.push(out);
+    pieces
+}
+
+/// Appends an open label value, escaped: a copy when there is nothing to escape.
+#[inline]
+pub(crate) fn push_escaped_label_value(out: &mut String, value: &str) {
+    if value.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n')) {
+        escape_label_value(out, value);
+    } else {
+        out.push_str(value);
+    }
 }
 
 /// Label values escape backslash, double quote and newline (both formats).
@@ -268,9 +290,19 @@ mod tests {
 
     #[test]
     fn escaping() {
-        let labels = render_labels([("a", "x\"y\\z\nw"), ("b", ""), ("c", "é☃")]);
-        assert_eq!(&*labels, r#"{a="x\"y\\z\nw",b="",c="é☃"}"#);
-        assert_eq!(&*render_labels([]), "");
+        let labels = render_label_pieces([
+            ("a", Some("x\"y\\z\nw")),
+            ("b", Some("")),
+            ("c", Some("é☃")),
+        ]);
+        assert_eq!(labels, [r#"{a="x\"y\\z\nw",b="",c="é☃"}"#]);
+        assert_eq!(render_label_pieces([]), [""]);
+        let pieces = render_label_pieces([("a", None), ("b", Some("\"")), ("c", None)]);
+        assert_eq!(pieces, [r#"{a=""#, r#"",b="\"",c=""#, r#""}"#]);
+        let mut open = String::new();
+        push_escaped_label_value(&mut open, "plain");
+        push_escaped_label_value(&mut open, "q\"\\\n");
+        assert_eq!(open, r#"plainq\"\\\n"#);
         let mut text = Vec::new();
         escape_help(&mut text, "a\\b\n\"c\"", false);
         assert_eq!(text, br#"a\\b\n"c""#);
