@@ -194,3 +194,88 @@ fn default_series_cap() {
     assert_eq!(family.overflow_count(), 1);
     assert_eq!(family.series_count(), 1);
 }
+
+mod model {
+    use std::collections::{HashMap, HashSet};
+
+    use metrics_schema_runtime::*;
+    use proptest::prelude::*;
+
+    static DESC: MetricDesc = MetricDesc {
+        name: "model",
+        help: "Help.",
+        unit: None,
+        metric_type: MetricType::Counter,
+        stage: Stage::Active,
+        labels: &[LabelDesc::open("a", 1), LabelDesc::open("b", 1)],
+        buckets: Buckets::None,
+    };
+
+    /// Values that need escaping too.
+    fn value(prefix: &str, i: usize) -> String {
+        match i % 3 {
+            0 => format!("{prefix}{i}"),
+            1 => format!("{prefix}\"{i}\\"),
+            _ => format!("{prefix}\n{i}é"),
+        }
+    }
+
+    proptest! {
+        /// Any sequence of lookups gives the rows, order, totals and overflow count of a
+        /// plain model of the bounds.
+        #[test]
+        fn family_matches_a_model(
+            ops in prop::collection::vec((0..12usize, 0..5usize, 1..5u64), 1..200),
+            max_a in 1..8usize,
+            max_b in 1..4usize,
+            cap in 0..30usize,
+        ) {
+            let options = Options::new()
+                .max_values("a", max_a)
+                .max_values("b", max_b)
+                .max_series(cap);
+            let family: Family<Counter, (), 2> = Family::new(&DESC, &options).unwrap();
+            let mut rows: Vec<((String, String), u64)> = Vec::new();
+            let mut position = HashMap::new();
+            let (mut seen_a, mut seen_b) = (HashSet::new(), HashSet::new());
+            let (mut overflow, mut overflows) = (0u64, 0u64);
+            for &(a, b, n) in &ops {
+                let (va, vb) = (value("a", a), value("b", b));
+                family.with([&va, &vb], ()).inc_by(n);
+                let key = (va.clone(), vb.clone());
+                if let Some(&i) = position.get(&key) {
+                    rows[i].1 += n;
+                    continue;
+                }
+                let full = (!seen_a.contains(&va) && seen_a.len() >= max_a)
+                    || (!seen_b.contains(&vb) && seen_b.len() >= max_b)
+                    || rows.len() + 1 > cap;
+                if full {
+                    overflow += n;
+                    overflows += 1;
+                } else {
+                    seen_a.insert(va);
+                    seen_b.insert(vb);
+                    position.insert(key.clone(), rows.len());
+                    rows.push((key, n));
+                }
+            }
+            let snapshot = family.collector().snapshot();
+            let mut expected: Vec<(String, String, u64)> =
+                rows.into_iter().map(|((a, b), n)| (a, b, n)).collect();
+            if overflows > 0 {
+                expected.push((OVERFLOW_VALUE.into(), OVERFLOW_VALUE.into(), overflow));
+            }
+            let got: Vec<(String, String, u64)> = snapshot
+                .series
+                .iter()
+                .map(|s| {
+                    let Sample::Counter { int, .. } = s.sample else { unreachable!() };
+                    (s.labels[0].1.clone(), s.labels[1].1.clone(), int)
+                })
+                .collect();
+            prop_assert_eq!(got, expected);
+            prop_assert_eq!(family.overflow_count(), overflows);
+        }
+    }
+}
