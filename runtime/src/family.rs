@@ -22,12 +22,15 @@ use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use crate::encoding::{FamilyText, Format, push_escaped_label_value, render_label_pieces};
+use crate::encoding::{
+    FamilyText, Format, needs_escape, push_escaped_label_value, render_label_pieces,
+    write_escaped_label_value, write_short, write_value,
+};
 use crate::label::decode;
 use crate::lifecycle::{Version, deprecation_notice, help_with_notice};
 use crate::metric::{Metric, Sample};
 use crate::options::resolve_buckets;
-use crate::table::{Chunks, Index};
+use crate::table::{CHUNK0, Chunks, Index};
 use crate::{
     BuildError, ClosedLabels, LabelKind, MetricDesc, MetricType, OVERFLOW_VALUE, Options, Stage,
 };
@@ -54,7 +57,7 @@ impl<M> Deref for Padded<M> {
 const PAD_BYTES: usize = 128;
 
 /// Rows per chunk: chunk `k` holds `FIRST_ROWS << k` rows.
-const FIRST_ROWS: usize = 4;
+const FIRST_ROWS: usize = CHUNK0;
 /// Chunks `0..PADDED_CHUNKS` (the first [`PADDED_ROWS`] rows) spread their series
 /// [`PAD_BYTES`] apart.
 const PADDED_CHUNKS: usize = 3;
@@ -89,14 +92,18 @@ struct Interner {
     values: Chunks<OnceLock<Box<str>>>,
     /// Values stored; released after a value is readable.
     len: AtomicUsize,
+    /// Whether a value needs escaping in an exposition (most labels have none, and
+    /// encoding then copies values without looking at them).
+    escapes: AtomicBool,
 }
 
 impl Interner {
     fn new() -> Self {
         Interner {
             index: Index::new(),
-            values: Chunks::new(FIRST_ROWS),
+            values: Chunks::new(),
             len: AtomicUsize::new(0),
+            escapes: AtomicBool::new(false),
         }
     }
 
@@ -122,6 +129,9 @@ impl Interner {
         let chunk = self.values.chunk_or_init(k, |k| {
             (0..FIRST_ROWS << k).map(|_| OnceLock::new()).collect()
         });
+        if needs_escape(value) {
+            self.escapes.store(true, Relaxed);
+        }
         let _ = chunk[offset].set(value.into());
         id
     }
@@ -453,8 +463,8 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
             inner.rows = Some(Box::new(Rows {
                 labels: (0..N).map(|_| Interner::new()).collect(),
                 index: Index::new(),
-                ids: Chunks::new(FIRST_ROWS),
-                series: Chunks::new(FIRST_ROWS),
+                ids: Chunks::new(),
+                series: Chunks::new(),
                 len: AtomicUsize::new(0),
             }));
         }
@@ -800,6 +810,14 @@ impl<M: Metric> Inner<M> {
         all.into()
     }
 
+    /// Whether some open value of the family needs escaping (read after the rows' length,
+    /// so it covers every row an encoder sees).
+    fn escapes(&self) -> bool {
+        self.rows
+            .as_ref()
+            .is_some_and(|rows| rows.labels.iter().any(|l| l.escapes.load(Relaxed)))
+    }
+
     /// Calls `f` with the open values and series of every row that is exposed, in order:
     /// the fixed row, rows in insertion order, then the overflow row once used.
     fn for_each_row(&self, mut f: impl FnMut(&[&str], RowRef<'_, M>)) {
@@ -978,23 +996,39 @@ impl<M: Metric> Collect for Inner<M> {
         self.text.write_header(out, format);
         let parts = self.open + 1;
         let mut line = String::new();
+        let mut escapes = None;
         self.for_each_row(|values, row| {
+            // After `for_each_row` read the length: covers the values it passes.
+            let escapes = *escapes.get_or_insert_with(|| self.escapes());
             for combo in 0..self.cardinality {
                 let series = &row.series[row.base + combo * row.stride];
                 let sample = series.sample(scratch);
                 let pieces = &self.pieces[combo * parts..(combo + 1) * parts];
-                let text = if values.is_empty() {
-                    &*pieces[0]
-                } else {
+                if values.is_empty() {
+                    self.text
+                        .write_series(out, format, &pieces[0], sample, scratch);
+                } else if M::TYPE == MetricType::Histogram {
+                    // Several lines per series: render its labels once.
                     line.clear();
                     for (piece, value) in pieces.iter().zip(values) {
                         line.push_str(piece);
                         push_escaped_label_value(&mut line, value);
                     }
                     line.push_str(&pieces[parts - 1]);
-                    &line
-                };
-                self.text.write_series(out, format, text, sample, scratch);
+                    self.text.write_series(out, format, &line, sample, scratch);
+                } else if FamilyText::has_line(sample) {
+                    // One line: straight into the output.
+                    for (piece, value) in pieces.iter().zip(values) {
+                        out.extend_from_slice(piece.as_bytes());
+                        if escapes {
+                            write_escaped_label_value(out, value);
+                        } else {
+                            write_short(out, value.as_bytes());
+                        }
+                    }
+                    write_short(out, pieces[parts - 1].as_bytes());
+                    write_value(out, format, sample);
+                }
             }
         });
     }

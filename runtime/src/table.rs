@@ -127,35 +127,34 @@ fn place(slots: &[AtomicU64], entry: u64) {
     slots[i].store(entry, Ordering::Release);
 }
 
-/// Dense storage addressed by id: chunk `k` holds ids `first * (2^k - 1) ..
-/// first * (2^(k+1) - 1)`, allocated whole (each item made by the caller's function) the
+/// The ids of chunk 0 of [`Chunks`]; chunk `k` holds `CHUNK0 << k`.
+pub(crate) const CHUNK0: usize = 4;
+
+/// Dense storage addressed by id: chunk `k` holds ids `CHUNK0 * (2^k - 1) ..
+/// CHUNK0 * (2^(k+1) - 1)`, allocated whole (each item made by the caller's function) the
 /// first time an id in it is used, and never moved or freed before the owner.
 pub(crate) struct Chunks<T> {
     chunks: [OnceLock<Arc<[T]>>; LEVELS],
-    first: usize,
 }
 
 impl<T> Chunks<T> {
-    /// Chunks of `first << k` ids; `first` is a power of two.
-    pub(crate) fn new(first: usize) -> Self {
-        debug_assert!(first.is_power_of_two());
+    pub(crate) fn new() -> Self {
         Chunks {
             chunks: std::array::from_fn(|_| OnceLock::new()),
-            first,
         }
     }
 
     /// The chunk holding `id` and the id's position in it.
     #[inline(always)]
     pub(crate) fn locate(&self, id: usize) -> (usize, usize) {
-        let q = id / self.first + 1;
+        let q = id / CHUNK0 + 1;
         let k = (usize::BITS - 1 - q.leading_zeros()) as usize;
-        (k, id - self.first * ((1 << k) - 1))
+        (k, id - CHUNK0 * ((1 << k) - 1))
     }
 
     /// The number of ids chunk `k` holds.
     pub(crate) fn chunk_len(&self, k: usize) -> usize {
-        self.first << k
+        CHUNK0 << k
     }
 
     /// Chunk `k`, if allocated.
@@ -210,7 +209,7 @@ mod tests {
 
     #[test]
     fn chunks_locate_ids() {
-        let chunks = Chunks::<u8>::new(4);
+        let chunks = Chunks::<u8>::new();
         assert_eq!(chunks.locate(0), (0, 0));
         assert_eq!(chunks.locate(3), (0, 3));
         assert_eq!(chunks.locate(4), (1, 0));

@@ -236,7 +236,7 @@ mod model {
                 .max_series(cap);
             let family: Family<Counter, (), 2> = Family::new(&DESC, &options).unwrap();
             let mut rows: Vec<((String, String), u64)> = Vec::new();
-            let mut position = HashMap::new();
+            let mut position: HashMap<(String, String), usize> = HashMap::new();
             let (mut seen_a, mut seen_b) = (HashSet::new(), HashSet::new());
             let (mut overflow, mut overflows) = (0u64, 0u64);
             for &(a, b, n) in &ops {

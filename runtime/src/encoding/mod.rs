@@ -154,26 +154,11 @@ impl FamilyText {
         let om = format == Format::OpenMetrics;
         let labels = text;
         match sample {
-            Sample::Counter { int, float } => {
+            Sample::Counter { .. } | Sample::Gauge(_) | Sample::Info(true) => {
                 out.extend_from_slice(text.as_bytes());
-                if float == 0.0 {
-                    write_u64(out, int);
-                } else {
-                    write_f64(out, int as f64 + float, om);
-                }
-                out.push(b'\n');
+                write_value(out, format, sample);
             }
-            Sample::Gauge(v) => {
-                out.extend_from_slice(text.as_bytes());
-                write_f64(out, v, om);
-                out.push(b'\n');
-            }
-            Sample::Info(set) => {
-                if set {
-                    out.extend_from_slice(text.as_bytes());
-                    out.extend_from_slice(b"1\n");
-                }
-            }
+            Sample::Info(false) => {}
             Sample::Histogram { sum, count } => {
                 let les = if om { &self.le_om } else { &self.le_text };
                 // `{a="x",` or `{`: the series' labels, opened for `le`.
@@ -209,9 +194,62 @@ impl FamilyText {
         }
     }
 
+    /// Whether a series with `sample` has a line: info series only once set.
+    pub(crate) fn has_line(sample: Sample) -> bool {
+        !matches!(sample, Sample::Info(false))
+    }
+
     /// The metric type.
     pub(crate) fn metric_type(&self) -> MetricType {
         self.metric_type
+    }
+}
+
+/// Writes the value and end of the line of a counter, gauge or (set) info series, whose
+/// line start (`name{labels} `) the caller wrote.
+#[inline]
+pub(crate) fn write_value(out: &mut Vec<u8>, format: Format, sample: Sample) {
+    let om = format == Format::OpenMetrics;
+    match sample {
+        Sample::Counter { int, float } => {
+            if float == 0.0 {
+                write_u64(out, int);
+            } else {
+                write_f64(out, int as f64 + float, om);
+            }
+        }
+        Sample::Gauge(v) => write_f64(out, v, om),
+        Sample::Info(_) => out.push(b'1'),
+        Sample::Histogram { .. } => debug_assert!(false, "histograms have several lines"),
+    }
+    out.push(b'\n');
+}
+
+/// Whether a label value changes when escaped.
+pub(crate) fn needs_escape(value: &str) -> bool {
+    value.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n'))
+}
+
+/// Appends an open label value, escaped, to an exposition.
+#[inline]
+pub(crate) fn write_escaped_label_value(out: &mut Vec<u8>, value: &str) {
+    if needs_escape(value) {
+        let mut escaped = String::with_capacity(value.len() + 2);
+        escape_label_value(&mut escaped, value);
+        out.extend_from_slice(escaped.as_bytes());
+    } else {
+        write_short(out, value.as_bytes());
+    }
+}
+
+/// Appends `bytes`, inline when short: label values and the ends of label sets are a few
+/// bytes, and a call to `memcpy` for each costs more than the copy.
+#[inline(always)]
+pub(crate) fn write_short(out: &mut Vec<u8>, bytes: &[u8]) {
+    if bytes.len() <= 16 {
+        out.extend(bytes.iter().copied());
+    } else {
+        out.extend_from_slice(bytes);
     }
 }
 
@@ -246,7 +284,7 @@ pub(crate) fn render_label_pieces<'a>(
 /// Appends an open label value, escaped: a copy when there is nothing to escape.
 #[inline]
 pub(crate) fn push_escaped_label_value(out: &mut String, value: &str) {
-    if value.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n')) {
+    if needs_escape(value) {
         escape_label_value(out, value);
     } else {
         out.push_str(value);
