@@ -178,10 +178,11 @@ struct RowRef<'a, M> {
 }
 
 /// Counts spread over a few cache lines, so that threads counting at once (overflowing
-/// lookups) do not serialise on one line. Allocated on first use.
-struct Striped(OnceLock<Box<[Padded<AtomicU64>]>>);
+/// lookups) do not serialise on one line. Allocated with the family (open labels only), so
+/// that overflowing never allocates.
+struct Striped(Box<[Padded<AtomicU64>]>);
 
-const STRIPES: usize = 8;
+const STRIPES: usize = 4;
 
 thread_local! {
     static STRIPE: usize = {
@@ -191,18 +192,19 @@ thread_local! {
 }
 
 impl Striped {
+    fn new(stripes: usize) -> Self {
+        Striped((0..stripes).map(|_| Padded::default()).collect())
+    }
+
     fn add(&self) {
-        let stripes = self
-            .0
-            .get_or_init(|| (0..STRIPES).map(|_| Padded::default()).collect());
-        let i = STRIPE.with(|s| *s);
-        stripes[i].fetch_add(1, Relaxed);
+        let i = STRIPE.with(|s| *s) % self.0.len().max(1);
+        if let Some(count) = self.0.get(i) {
+            count.fetch_add(1, Relaxed);
+        }
     }
 
     fn sum(&self) -> u64 {
-        self.0
-            .get()
-            .map_or(0, |s| s.iter().map(|c| c.load(Relaxed)).sum())
+        self.0.iter().map(|c| c.load(Relaxed)).sum()
     }
 }
 
@@ -451,7 +453,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
             rows: None,
             overflow: None,
             overflow_used: AtomicBool::new(false),
-            overflows: Striped(OnceLock::new()),
+            overflows: Striped::new(if N == 0 { 0 } else { STRIPES }),
             insert: Mutex::new(()),
             hasher: foldhash::quality::RandomState::default(),
         };
