@@ -855,18 +855,18 @@ impl<M: Metric> Inner<M> {
             }
             f(&values, self.row_ref(rows, id));
         }
-        if self.overflow_used.load(Relaxed) {
-            if let Some(overflow) = &self.overflow {
-                let values = vec![OVERFLOW_VALUE; self.open];
-                f(
-                    &values,
-                    RowRef {
-                        series: overflow,
-                        base: 0,
-                        stride,
-                    },
-                );
-            }
+        if let Some(overflow) = &self.overflow
+            && self.overflow_used.load(Relaxed)
+        {
+            let values = vec![OVERFLOW_VALUE; self.open];
+            f(
+                &values,
+                RowRef {
+                    series: overflow,
+                    base: 0,
+                    stride,
+                },
+            );
         }
     }
 

@@ -82,7 +82,7 @@ impl Index {
         let mut level = self.current.load(Ordering::Relaxed);
         let len = self.len.load(Ordering::Relaxed);
         let slots = match self.arrays[level].get() {
-            Some(slots) if len + 1 <= slots.len() - slots.len() / 5 => slots,
+            Some(slots) if len < slots.len() - slots.len() / 5 => slots,
             Some(old) => {
                 // Grow: fill a twice larger array, then publish it.
                 level += 1;
