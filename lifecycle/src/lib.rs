@@ -1,11 +1,14 @@
-//! The lifecycle rules of metrics-schema, shared by the catalogue tools (lint, docs, the
-//! `catalogue!` macro) and the runtime, so that all of them agree on what a version means.
+//! The lifecycle and exposition facts of metrics-schema, shared by the catalogue tools
+//! (lint, docs, the `catalogue!` macro) and the runtime, so that all of them agree on what a
+//! version means and on what Prometheus accepts.
 //!
 //! - [`Version`]: release versions (`X.Y`, `X.Y.Z`) and pre-releases (`X.Y.Z-rc.1`).
 //! - [`Stability`] and [`Window`]: stability levels and deprecation windows.
 //! - [`Lifecycle`], [`Schedule`] and [`Status`]: where a metric stands at a version.
 //! - [`check_show_hidden`]: the show-hidden option's one valid value.
 //! - [`deprecation_notice`]: the text deprecated metrics carry in their HELP.
+//! - [`exposition`]: metric types ([`MetricType`]) and the family and sample names they
+//!   expose per [`Format`], name validity, reserved labels, unit rules and bucket bounds.
 //!
 //! # Rules
 //!
@@ -21,12 +24,30 @@
 
 #![deny(missing_docs)]
 
+pub mod exposition;
 mod notice;
 mod policy;
 mod show_hidden;
 mod version;
 
+pub use exposition::{Format, MetricType};
 pub use notice::{deprecation_notice, help_with_notice};
 pub use policy::{Lifecycle, Schedule, Stability, Status, UnknownStability, Window};
 pub use show_hidden::{ShowHiddenError, check_show_hidden, show_hidden_value};
 pub use version::{Version, VersionError};
+
+/// The crate README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+/// The local name of the counter the runtime exposes for open-label overflows, next to a
+/// catalogue's metrics: `<namespace><separator>label_overflows` (exposed with `_total`).
+/// Shared by the runtime, the generated code and the lint rule that keeps catalogue
+/// metrics off that name.
+pub const LABEL_OVERFLOWS_NAME: &str = "label_overflows";
+
+/// The HELP of the label-overflow counter (the same in every generated language).
+pub const LABEL_OVERFLOWS_HELP: &str = "Lookups whose open-label value was recorded as \
+     __overflow__, because the label already had max_values distinct values or the value \
+     was outside the label's allow-list, by metric and label.";

@@ -10,6 +10,8 @@
 //! per label that every shown metric carries (for vLLM: `model_name` and `engine`), in
 //! catalogue order, each filtering every query with `label=~"$label"`.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{Value, json};
 
 use crate::catalogue::{Catalogue, Metric, MetricKind};
@@ -47,17 +49,9 @@ pub fn dashboard(cat: &Catalogue, at: &Version, title: Option<&str>) -> Value {
     let shown = shown_metrics(cat, at);
     let variables = variable_labels(cat, &shown);
     let mut layout = Layout::default();
-    let mut groups: Vec<&str> = Vec::new();
-    let ungrouped = shown.iter().filter(|m| m.group.is_none());
-    for m in shown.iter().filter(|m| m.group.is_some()).chain(ungrouped) {
-        let group = group_of(m);
-        if !groups.contains(&group) {
-            groups.push(group);
-        }
-    }
-    for group in groups {
+    for (group, metrics) in rows(&shown) {
         layout.row(group);
-        for m in shown.iter().filter(|m| group_of(m) == group) {
+        for m in metrics {
             for panel in panels(m, &variables) {
                 layout.panel(panel);
             }
@@ -128,18 +122,47 @@ fn group_of(m: &Metric) -> &str {
     m.group.as_deref().unwrap_or("Other")
 }
 
+/// The rows: groups in order of first appearance (metrics without a group count after all
+/// grouped ones), each with its metrics in catalogue order. Indexed by name, so linear in
+/// the number of metrics whatever the number of groups.
+fn rows<'a>(shown: &[&'a Metric]) -> Vec<(&'a str, Vec<&'a Metric>)> {
+    let mut rows: Vec<(&str, Vec<&Metric>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let ungrouped = shown.iter().filter(|m| m.group.is_none());
+    for m in shown.iter().filter(|m| m.group.is_some()).chain(ungrouped) {
+        let group = group_of(m);
+        index.entry(group).or_insert_with(|| {
+            rows.push((group, Vec::new()));
+            rows.len() - 1
+        });
+    }
+    for m in shown {
+        rows[index[group_of(m)]].1.push(m);
+    }
+    rows
+}
+
 /// The labels every shown metric has, in the order of `[labels]`.
 fn variable_labels(cat: &Catalogue, shown: &[&Metric]) -> Vec<String> {
     if shown.is_empty() {
         return Vec::new();
     }
+    // The intersection of the metrics' label sets: linear in the label references.
+    let mut common: HashSet<&str> = shown[0]
+        .label_refs
+        .iter()
+        .map(|r| r.value.as_str())
+        .collect();
+    for m in &shown[1..] {
+        if common.is_empty() {
+            break;
+        }
+        let own: HashSet<&str> = m.label_refs.iter().map(|r| r.value.as_str()).collect();
+        common.retain(|l| own.contains(l));
+    }
     cat.labels
         .iter()
-        .filter(|l| {
-            shown
-                .iter()
-                .all(|m| m.label_refs.iter().any(|r| r.value == l.name))
-        })
+        .filter(|l| common.contains(l.name.as_str()))
         .map(|l| l.name.clone())
         .collect()
 }
@@ -187,13 +210,10 @@ fn variable_queries(shown: &[&Metric], labels: &[String]) -> Vec<Value> {
         .collect()
 }
 
-/// The sample a variable query reads: a counter's `_total`, a histogram's `_count`.
+/// The sample a variable query reads: a counter's `_total`, a histogram's `_count`, an
+/// info metric's `_info`.
 fn sample_name(m: &Metric) -> String {
-    match m.kind {
-        MetricKind::Counter => format!("{}_total", m.full_name),
-        MetricKind::Histogram => format!("{}_count", m.full_name),
-        MetricKind::Gauge | MetricKind::Info => m.full_name.clone(),
-    }
+    format!("{}{}", m.full_name, m.kind.count_suffix())
 }
 
 /// `{a=~"$a", b=~"$b"}`, or nothing without labels.
@@ -238,19 +258,21 @@ fn panels(m: &Metric, variables: &[String]) -> Vec<Value> {
         .collect::<Vec<_>>()
         .join(" ");
     let full = &m.full_name;
+    // The sample carrying the value: `_total`, the name itself, `_bucket` or `_info`.
+    let value = format!("{full}{}", m.kind.sample_suffixes()[0]);
     let unit = grafana_unit(m);
     match m.kind {
         MetricKind::Counter => {
-            let expr = format!("sum by ({by}) (rate({full}_total{filter}[$__rate_interval]))");
+            let expr = format!("sum by ({by}) (rate({value}{filter}[$__rate_interval]))");
             vec![timeseries(
-                &format!("{full}_total per second"),
+                &format!("{value} per second"),
                 m,
                 unit,
                 vec![target("A", &expr, &legend_or(&legend, full))],
             )]
         }
         MetricKind::Gauge | MetricKind::Info => {
-            let expr = format!("{full}{filter}");
+            let expr = format!("{value}{filter}");
             let legend = if legend.is_empty() {
                 "{{instance}}".to_owned()
             } else {
@@ -268,7 +290,7 @@ fn panels(m: &Metric, variables: &[String]) -> Vec<Value> {
                 .into_iter()
                 .map(|(id, q, name)| {
                     let expr = format!(
-                        "histogram_quantile({q}, sum by ({by_le}) (rate({full}_bucket{filter}[$__rate_interval])))"
+                        "histogram_quantile({q}, sum by ({by_le}) (rate({value}{filter}[$__rate_interval])))"
                     );
                     let legend = if legend.is_empty() {
                         name.to_owned()
@@ -278,8 +300,7 @@ fn panels(m: &Metric, variables: &[String]) -> Vec<Value> {
                     target(id, &expr, &legend)
                 })
                 .collect();
-            let heatmap_expr =
-                format!("sum by (le) (rate({full}_bucket{filter}[$__rate_interval]))");
+            let heatmap_expr = format!("sum by (le) (rate({value}{filter}[$__rate_interval]))");
             let mut heatmap_target = target("A", &heatmap_expr, "{{le}}");
             heatmap_target["format"] = json!("heatmap");
             vec![
@@ -403,13 +424,13 @@ type = "gauge"
 help = "Old."
 labels = ["model"]
 deprecated = "0.1"
-replaced_by = "new"
+replaced_by = "current"
 group = "A"
 
 [[metric]]
-name = "new"
+name = "current"
 type = "gauge"
-help = "New."
+help = "Current."
 labels = ["model"]
 group = "A"
 
@@ -449,7 +470,7 @@ help = "Build."
             kinds,
             [
                 ("row", "A"),
-                ("timeseries", "app_new"),
+                ("timeseries", "app_current"),
                 ("row", "B"),
                 ("timeseries", "app_latency_seconds p50 / p90 / p99"),
                 ("heatmap", "app_latency_seconds distribution"),
@@ -466,7 +487,7 @@ help = "Build."
         // `model` is on every shown metric: a variable, filtering every query.
         let vars = board["templating"]["list"].as_array().unwrap();
         assert_eq!(vars.len(), 2);
-        assert_eq!(vars[1]["definition"], "label_values(app_new, model)");
+        assert_eq!(vars[1]["definition"], "label_values(app_current, model)");
         assert!(
             panels[3]["targets"][2]["expr"]
                 .as_str()

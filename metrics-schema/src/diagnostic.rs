@@ -1,4 +1,7 @@
 //! Diagnostics: what a lint rule reports, where, and how to fix it.
+//!
+//! This module knows nothing of the lint layer: a diagnostic carries its rule's id and
+//! severity (an [`Origin`]); `lint` turns its rules into origins.
 
 use std::fmt;
 
@@ -11,6 +14,8 @@ pub enum Severity {
     Error,
     /// A likely mistake: reported, but the catalogue is usable.
     Warning,
+    /// Information only (`schema check-live`'s `live-absent`): never fails a command.
+    Note,
 }
 
 impl Severity {
@@ -19,6 +24,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -42,10 +48,19 @@ pub struct Note {
     pub message: String,
 }
 
+/// The rule a diagnostic comes from: its public id and default severity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The rule id, e.g. `unknown-key`.
+    pub rule: &'static str,
+    /// The rule's severity.
+    pub severity: Severity,
+}
+
 /// One problem found in a catalogue.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// The rule id, e.g. `unknown-key` (see [`crate::lint::rules`]).
+    /// The rule id, e.g. `unknown-key` (the public ids of the format document).
     pub rule: &'static str,
     /// Error or warning; fixed by the rule.
     pub severity: Severity,
@@ -71,14 +86,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic of `rule` at `span`. Positions are filled in by [`Diagnostic::locate`].
-    pub(crate) fn new(
-        rule: &'static crate::lint::Rule,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn new(rule: impl Into<Origin>, span: Span, message: impl Into<String>) -> Self {
+        let Origin { rule, severity } = rule.into();
         Diagnostic {
-            rule: rule.id,
-            severity: rule.severity,
+            rule,
+            severity,
             message: message.into(),
             file: String::new(),
             span,

@@ -39,15 +39,23 @@ pub mod catalogue;
 pub mod codegen;
 pub mod compat;
 pub mod dashboard;
+pub mod descriptor;
 pub mod diagnostic;
 pub mod diff;
 pub mod docs;
+pub mod exposition;
+pub mod import;
+pub mod io;
 pub mod lifecycle;
 pub mod lint;
+pub mod live;
+pub mod manifest;
 pub mod migrate;
 pub mod promql;
+pub mod python;
 pub mod refs;
 pub mod render;
+pub mod sarif;
 pub mod source;
 mod suggest;
 
@@ -75,6 +83,13 @@ pub struct Options {
     /// The `high-cardinality` threshold (default
     /// [`DEFAULT_HIGH_CARDINALITY_THRESHOLD`]).
     pub high_cardinality_threshold: u64,
+    /// The largest catalogue [`load`] reads, in bytes (default
+    /// [`io::DEFAULT_MAX_INPUT_SIZE`], 64 MiB).
+    pub max_input_size: u64,
+    /// The version of the package the catalogue belongs to (see [`manifest`]): used when
+    /// there is neither [`Options::version`] nor a pin, as the `catalogue!` macro uses the
+    /// compiling crate's version.
+    pub crate_version: Option<Version>,
 }
 
 impl Default for Options {
@@ -82,6 +97,8 @@ impl Default for Options {
         Options {
             version: None,
             high_cardinality_threshold: DEFAULT_HIGH_CARDINALITY_THRESHOLD,
+            max_input_size: io::DEFAULT_MAX_INPUT_SIZE,
+            crate_version: None,
         }
     }
 }
@@ -104,7 +121,7 @@ pub struct Checked {
     /// Every problem found, in file order.
     pub diagnostics: Vec<Diagnostic>,
     /// The version the catalogue was evaluated at: [`Options::version`], else the
-    /// catalogue's pin, else `None`.
+    /// catalogue's pin, else [`Options::crate_version`], else `None`.
     pub version: Option<Version>,
     /// The source text and file name.
     pub source: Source,
@@ -119,7 +136,12 @@ impl Checked {
     /// The number of errors and of warnings.
     pub fn counts(&self) -> (usize, usize) {
         let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
-        (errors, self.diagnostics.len() - errors)
+        let warnings = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        (errors, warnings)
     }
 
     /// Every diagnostic rendered as rustc does, without colour: what the `catalogue!` macro
@@ -140,7 +162,10 @@ pub fn check(text: &str, file_name: &str, options: &Options) -> Checked {
     let mut version = options.version.clone();
     if let Some(cat) = &read {
         if version.is_none() {
-            version = cat.version.clone();
+            version = cat
+                .version
+                .clone()
+                .or_else(|| options.crate_version.clone());
         }
         diagnostics.extend(lint::run(cat, version.as_ref(), options));
     }
@@ -157,28 +182,46 @@ pub fn check(text: &str, file_name: &str, options: &Options) -> Checked {
     }
 }
 
-/// Reads the catalogue file at `path` and checks it. The file name in diagnostics is `path`
-/// as given.
+/// Reads the catalogue file at `path` (standard input when it is `-`) and checks it. The
+/// file name in diagnostics is `path` as given, or `<stdin>`.
 ///
-/// I/O problems (a missing path, a directory, a file that is not UTF-8, an empty file) are
-/// a [`LoadError`]: they say nothing about the catalogue's content.
+/// I/O problems (a missing path, a directory, a FIFO or device, a file larger than
+/// [`Options::max_input_size`], a file that is not UTF-8, an empty file) are a
+/// [`LoadError`]: they say nothing about the catalogue's content.
 pub fn load(path: impl AsRef<Path>, options: &Options) -> Result<Checked, LoadError> {
     let path = path.as_ref();
-    let text = read_catalogue(path)?;
-    Ok(check(&text, &path.display().to_string(), options))
+    let text = read_catalogue_limited(path, options.max_input_size)?;
+    Ok(check(&text, &shown_path(path), options))
 }
 
-/// Reads a catalogue file's text, refusing directories, non-UTF-8 and empty files.
-pub fn read_catalogue(path: &Path) -> Result<String, LoadError> {
-    let shown = path.display().to_string();
-    let err = |kind| LoadError {
-        path: shown.clone(),
-        kind,
-    };
-    if path.is_dir() {
-        return Err(err(LoadErrorKind::Directory));
+/// How diagnostics name the input at `path`: the path as given, `<stdin>` for `-`.
+pub fn shown_path(path: &Path) -> String {
+    if path.as_os_str() == io::STDIN {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
     }
-    let bytes = std::fs::read(path).map_err(|e| err(LoadErrorKind::Io(e.to_string())))?;
+}
+
+/// Reads a catalogue file's text with the default size limit
+/// ([`io::DEFAULT_MAX_INPUT_SIZE`]); see [`read_catalogue_limited`].
+pub fn read_catalogue(path: &Path) -> Result<String, LoadError> {
+    read_catalogue_limited(path, io::DEFAULT_MAX_INPUT_SIZE)
+}
+
+/// Reads a catalogue's text through [`io::read_input`] (a regular file, or standard input
+/// for `-`, at most `limit` bytes), refusing non-UTF-8 and empty files.
+pub fn read_catalogue_limited(path: &Path, limit: u64) -> Result<String, LoadError> {
+    let shown = shown_path(path);
+    let bytes = io::read_input(path, limit).map_err(|e| LoadError {
+        path: shown.clone(),
+        kind: match e {
+            io::InputError::Directory => LoadErrorKind::Directory,
+            io::InputError::NotAFile { what } => LoadErrorKind::NotAFile { what },
+            io::InputError::TooLarge { limit } => LoadErrorKind::TooLarge { limit },
+            io::InputError::Io(e) => LoadErrorKind::Io(e),
+        },
+    })?;
     catalogue_text(bytes, &shown)
 }
 
@@ -215,6 +258,17 @@ pub enum LoadErrorKind {
     Io(String),
     /// The path is a directory.
     Directory,
+    /// The path is a FIFO, a device or a socket: only regular files and standard input
+    /// are read.
+    NotAFile {
+        /// What the path is, with its article (`a FIFO`).
+        what: &'static str,
+    },
+    /// The file is larger than the input limit.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The file is not UTF-8; `offset` is the first invalid byte.
     NotUtf8 {
         /// Offset of the first byte that is not valid UTF-8.
@@ -233,6 +287,16 @@ impl fmt::Display for LoadError {
                 f,
                 "cannot read catalogue `{path}`: it is a directory; give the path of a metrics.toml file"
             ),
+            LoadErrorKind::NotAFile { what } => write!(
+                f,
+                "cannot read catalogue `{path}`: {}",
+                io::InputError::NotAFile { what }
+            ),
+            LoadErrorKind::TooLarge { limit } => write!(
+                f,
+                "cannot read catalogue `{path}`: {}",
+                io::InputError::TooLarge { limit: *limit }
+            ),
             LoadErrorKind::NotUtf8 { offset } => write!(
                 f,
                 "cannot read catalogue `{path}`: it is not UTF-8 text (invalid byte at offset {offset})"
@@ -246,3 +310,8 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+/// The crate README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -3,6 +3,8 @@
 //!
 //! Needs `git`: skips with a message when it is absent, fails when `CI` is set.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -51,7 +53,7 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 fn schema(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schema"))
+    support::command()
         .args(args)
         .args(["--color", "never"].iter().filter(|_| args[0] == "lint"))
         .current_dir(dir)

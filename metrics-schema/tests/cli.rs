@@ -1,48 +1,8 @@
 //! The `schema` binary: exit codes, output formats and bad paths.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn schema(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schema"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run schema")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exit code")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn example() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/vllm/metrics.toml")
-        .display()
-        .to_string()
-}
-
-/// A fresh directory for one test's files.
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("schema-cli-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
-}
-
-fn write(dir: &Path, name: &str, content: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, content).expect("write file");
-    path.display().to_string()
-}
+use support::{code, example, schema, scratch, stderr, stdout, write};
 
 const WARNINGS_ONLY: &str =
     "[[metric]]\nname = \"queueDepth\"\ntype = \"gauge\"\nhelp = \"Requests waiting.\"\n";

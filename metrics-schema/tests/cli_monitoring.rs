@@ -1,47 +1,9 @@
 //! `schema alerts`, `schema dashboard`, `schema check-refs` and `schema migrate`: output,
 //! exit codes and bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn schema(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schema"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run schema")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exit code")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn repo(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
-        .display()
-        .to_string()
-}
-
-fn example() -> String {
-    repo("examples/vllm/metrics.toml")
-}
-
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("schema-cli-mon-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
-}
+use support::{code, example, repo, schema, scratch, stderr, stdout};
 
 #[test]
 fn alerts_prints_or_writes_the_rule_file() {

@@ -352,8 +352,8 @@ fn changed_buckets_are_a_warning_even_for_stable_metrics() {
 fn deprecated(stability: &str, dates: &str) -> String {
     format!(
         "[[metric]]\nname = \"old\"\ntype = \"gauge\"\nhelp = \"Old.\"\nstability = \"{stability}\"\n\
-         replaced_by = \"new\"\n{dates}\n\
-         [[metric]]\nname = \"new\"\ntype = \"gauge\"\nhelp = \"New.\"\nstability = \"{stability}\"\n"
+         replaced_by = \"current\"\n{dates}\n\
+         [[metric]]\nname = \"current\"\ntype = \"gauge\"\nhelp = \"New.\"\nstability = \"{stability}\"\n"
     )
 }
 
@@ -375,7 +375,7 @@ fn a_deprecation_version_rewritten_is_an_error() {
     assert_eq!(d.line, 7, "at the `deprecated` value: {d:#?}");
 
     // Erased.
-    let undeprecated = deprecated("stable", "").replace("replaced_by = \"new\"\n", "");
+    let undeprecated = deprecated("stable", "").replace("replaced_by = \"current\"\n", "");
     let d = only(&compat(&old, &undeprecated)).clone();
     assert_eq!(d.rule, "lifecycle-rewritten");
     assert!(d.message.contains("was erased"), "{}", d.message);

@@ -37,7 +37,7 @@ fn committed_reference_is_up_to_date() {
         let generated = docs::generate(&catalogue, &at, format);
         if update {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, &generated).unwrap();
+            metrics_schema::io::write_atomic(&path, generated.as_bytes()).unwrap();
             continue;
         }
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();

@@ -3,37 +3,7 @@
 //! A [`MetricDesc`] is plain data that can live in a `static`, so the `catalogue!` macro
 //! emits one per metric and hands `&'static MetricDesc` to [`Family::new`](crate::Family::new).
 
-/// The kind of a metric.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MetricType {
-    /// A monotonically increasing value, exposed as `<name>_total`.
-    Counter,
-    /// A value that goes up and down, exposed as `<name>`.
-    Gauge,
-    /// Observations counted into buckets, exposed as `<name>_bucket`, `<name>_sum` and
-    /// `<name>_count`.
-    Histogram,
-    /// Constant key/value data, exposed as `<name>_info 1`.
-    Info,
-}
-
-impl MetricType {
-    /// The catalogue spelling: `counter`, `gauge`, `histogram` or `info`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            MetricType::Counter => "counter",
-            MetricType::Gauge => "gauge",
-            MetricType::Histogram => "histogram",
-            MetricType::Info => "info",
-        }
-    }
-}
-
-impl std::fmt::Display for MetricType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::lifecycle::MetricType;
 
 /// Whether a label's values are fixed in the catalogue or come at run time.
 #[derive(Clone, Copy, Debug, PartialEq)]

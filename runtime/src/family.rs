@@ -27,7 +27,7 @@ use crate::encoding::{
     write_escaped_label_value, write_short, write_value,
 };
 use crate::label::decode;
-use crate::lifecycle::{Version, deprecation_notice, help_with_notice};
+use crate::lifecycle::{Version, deprecation_notice, exposition, help_with_notice};
 use crate::metric::{Metric, Sample};
 use crate::options::resolve_buckets;
 use crate::table::{CHUNK0, Chunks, Index};
@@ -208,6 +208,9 @@ impl Striped {
     }
 }
 
+/// The values an open label is restricted to.
+type AllowList = Box<[Box<str>]>;
+
 /// The state shared by a [`Family`], its bound handles' rows and the registry.
 pub(crate) struct Inner<M: Metric> {
     desc: &'static MetricDesc,
@@ -235,6 +238,13 @@ pub(crate) struct Inner<M: Metric> {
     overflow: Option<Arc<[M]>>,
     overflow_used: AtomicBool,
     overflows: Striped,
+    /// Per open label: lookups whose value went to [`OVERFLOW_VALUE`] because the label was
+    /// full or the value was outside its allow-list.
+    label_overflows: Box<[AtomicU64]>,
+    /// Per open label: the allow-list given by [`Options::allow_label_values`], if any.
+    allowed: Box<[Option<AllowList>]>,
+    /// Whether any open label has an allow-list (and the family is exposed).
+    restricted: bool,
     /// Taken to add a row.
     insert: Mutex<()>,
     hasher: foldhash::quality::RandomState,
@@ -331,11 +341,111 @@ impl<M: Metric, C: ClosedLabels, const N: usize> std::fmt::Debug for Family<M, C
     }
 }
 
-fn valid_name(name: &str, colons: bool) -> bool {
-    let mut chars = name.chars();
-    let ok_first = |c: char| c.is_ascii_alphabetic() || c == '_' || (colons && c == ':');
-    chars.next().is_some_and(ok_first)
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (colons && c == ':'))
+/// What building a family derives from its descriptor and options, before the Rust types
+/// are compared.
+struct Prepared {
+    layout: Vec<Slot>,
+    max_values: Vec<usize>,
+    /// Per open label, the operator's allow-list of values, if any.
+    allowed: Vec<Option<Box<[Box<str>]>>>,
+    closed_lists: Vec<&'static [&'static str]>,
+    bounds: Arc<[f64]>,
+    help: String,
+}
+
+/// Checks `desc` with `options` as [`Family::new`] does, except for the fit with the
+/// family's Rust types (which generated code guarantees): names, unit, labels, buckets
+/// and the deprecation version. Every check is a call of the shared exposition facts
+/// (`crate::lifecycle::exposition`), which `schema lint` applies to the catalogue.
+///
+/// ```
+/// use metrics_schema_runtime::*;
+///
+/// static BUILD: MetricDesc = MetricDesc {
+///     name: "build_seconds",
+///     help: "Build information.",
+///     unit: Some("seconds"),
+///     metric_type: MetricType::Info,
+///     stage: Stage::Active,
+///     labels: &[],
+///     buckets: Buckets::None,
+/// };
+/// assert!(matches!(check_desc(&BUILD, &Options::new()), Err(BuildError::InvalidUnit { .. })));
+/// ```
+pub fn check_desc(desc: &'static MetricDesc, options: &Options) -> Result<(), BuildError> {
+    prepare(desc, options).map(|_| ())
+}
+
+fn prepare(desc: &'static MetricDesc, options: &Options) -> Result<Prepared, BuildError> {
+    let metric = desc.name;
+    if !exposition::is_valid_metric_name(metric) {
+        return Err(BuildError::InvalidMetricName { metric });
+    }
+    if let Some(unit) = desc.unit
+        && desc.metric_type.check_unit(metric, unit).is_err()
+    {
+        return Err(BuildError::InvalidUnit { metric, unit });
+    }
+    let mut layout = Vec::with_capacity(desc.labels.len());
+    let mut max_values = Vec::new();
+    let mut allowed = Vec::new();
+    let mut closed_lists = Vec::new();
+    let mut names = HashSet::new();
+    for label in desc.labels {
+        let reserved = desc.metric_type.reserved_label(label.name).is_some();
+        if !exposition::is_valid_name(label.name) || reserved || !names.insert(label.name) {
+            return Err(BuildError::InvalidLabelName {
+                metric,
+                label: label.name,
+            });
+        }
+        match label.kind {
+            LabelKind::Open { max_values: max } => {
+                let max = options.max_values_of(label.name).unwrap_or(max);
+                if max == 0 {
+                    return Err(BuildError::ZeroMaxValues {
+                        metric,
+                        label: label.name,
+                    });
+                }
+                layout.push(Slot::Open(max_values.len()));
+                max_values.push(max);
+                allowed.push(
+                    options
+                        .allowed_values(metric, label.name)
+                        .map(|values| values.iter().map(|v| Box::from(v.as_str())).collect()),
+                );
+            }
+            LabelKind::Closed(values) => {
+                layout.push(Slot::Closed(closed_lists.len()));
+                closed_lists.push(values);
+            }
+        }
+    }
+    let bounds = if desc.metric_type == MetricType::Histogram {
+        resolve_buckets(desc, options)?
+    } else {
+        Arc::from([])
+    };
+    let help = match desc.stage.deprecation() {
+        Some(d) => {
+            let since = Version::parse_release(d.since)
+                .map_err(|error| BuildError::InvalidVersion { metric, error })?;
+            help_with_notice(
+                desc.help,
+                &deprecation_notice(&since, d.replaced_by, d.note),
+            )
+        }
+        None => desc.help.to_owned(),
+    };
+    Ok(Prepared {
+        layout,
+        max_values,
+        allowed,
+        closed_lists,
+        bounds,
+        help,
+    })
 }
 
 impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
@@ -355,50 +465,14 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
                 built: M::TYPE,
             });
         }
-        if !valid_name(metric, true) {
-            return Err(BuildError::InvalidMetricName { metric });
-        }
-        if let Some(unit) = desc.unit {
-            let suffix_ok = metric
-                .strip_suffix(unit)
-                .is_some_and(|rest| rest.ends_with('_'))
-                && !unit.is_empty();
-            if !suffix_ok || desc.metric_type == MetricType::Info {
-                return Err(BuildError::InvalidUnit { metric, unit });
-            }
-        }
-        let mut layout = Vec::with_capacity(desc.labels.len());
-        let mut max_values = Vec::new();
-        let mut closed_lists = Vec::new();
-        let mut names = HashSet::new();
-        for label in desc.labels {
-            let reserved = label.name.starts_with("__")
-                || label.name == "quantile"
-                || (label.name == "le" && desc.metric_type == MetricType::Histogram);
-            if !valid_name(label.name, false) || reserved || !names.insert(label.name) {
-                return Err(BuildError::InvalidLabelName {
-                    metric,
-                    label: label.name,
-                });
-            }
-            match label.kind {
-                LabelKind::Open { max_values: max } => {
-                    let max = options.max_values_of(label.name).unwrap_or(max);
-                    if max == 0 {
-                        return Err(BuildError::ZeroMaxValues {
-                            metric,
-                            label: label.name,
-                        });
-                    }
-                    layout.push(Slot::Open(max_values.len()));
-                    max_values.push(max);
-                }
-                LabelKind::Closed(values) => {
-                    layout.push(Slot::Closed(closed_lists.len()));
-                    closed_lists.push(values);
-                }
-            }
-        }
+        let Prepared {
+            layout,
+            max_values,
+            allowed,
+            closed_lists,
+            bounds,
+            help,
+        } = prepare(desc, options)?;
         if max_values.len() != N {
             return Err(BuildError::LabelMismatch {
                 metric,
@@ -418,23 +492,9 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
                 ),
             });
         }
-        let bounds = if desc.metric_type == MetricType::Histogram {
-            resolve_buckets(desc, options)?
-        } else {
-            Arc::from([])
-        };
-        let exposed = !matches!(desc.stage, Stage::Hidden(_)) || options.shows_hidden();
-        let help = match desc.stage.deprecation() {
-            Some(d) => {
-                let since = Version::parse_release(d.since)
-                    .map_err(|error| BuildError::InvalidVersion { metric, error })?;
-                help_with_notice(
-                    desc.help,
-                    &deprecation_notice(&since, d.replaced_by, d.note),
-                )
-            }
-            None => desc.help.to_owned(),
-        };
+        let exposed = (!matches!(desc.stage, Stage::Hidden(_)) || options.shows_hidden())
+            && !options.is_disabled(metric);
+        let restricted = exposed && allowed.iter().any(Option::is_some);
         let text = FamilyText::new(desc, &help, &bounds);
         let mut inner = Inner {
             desc,
@@ -454,6 +514,9 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
             overflow: None,
             overflow_used: AtomicBool::new(false),
             overflows: Striped::new(if N == 0 { 0 } else { STRIPES }),
+            label_overflows: (0..N).map(|_| AtomicU64::new(0)).collect(),
+            allowed: allowed.into(),
+            restricted,
             insert: Mutex::new(()),
             hasher: foldhash::quality::RandomState::default(),
         };
@@ -500,6 +563,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
     /// overflow series (see [`OVERFLOW_VALUE`]) without taking the lock.
     #[inline]
     pub fn with(&self, open: [&str; N], closed: C) -> &M {
+        let open = self.inner.restrict(open);
         let row = self.inner.row(&open);
         &row.series[row.base + closed.dense_index() * row.stride]
     }
@@ -509,6 +573,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
     /// combination); the handle is `'static`, `Clone`, `Send` and `Sync`, so it can live
     /// in long-lived engine structs.
     pub fn bind(&self, open: [&str; N]) -> Bound<M, C> {
+        let open = self.inner.restrict(open);
         let row = self.inner.row(&open);
         Bound {
             series: Arc::clone(row.series),
@@ -556,6 +621,50 @@ impl<M: Metric> Deref for Family<M, (), 0> {
 }
 
 impl<M: Metric> Inner<M> {
+    /// The open values with those outside their label's allow-list replaced by
+    /// [`OVERFLOW_VALUE`]; one branch for families without allow-lists.
+    #[inline]
+    fn restrict<'a, const N: usize>(&self, open: [&'a str; N]) -> [&'a str; N] {
+        if self.restricted {
+            self.restrict_to_allowed(open)
+        } else {
+            open
+        }
+    }
+
+    fn restrict_to_allowed<'a, const N: usize>(&self, mut open: [&'a str; N]) -> [&'a str; N] {
+        for (i, value) in open.iter_mut().enumerate() {
+            if let Some(Some(list)) = self.allowed.get(i)
+                && !list.iter().any(|a| **a == **value)
+            {
+                *value = OVERFLOW_VALUE;
+                if let Some(count) = self.label_overflows.get(i) {
+                    count.fetch_add(1, Relaxed);
+                }
+            }
+        }
+        open
+    }
+
+    /// `(open label, overflows)` of every open label that can overflow: bounded by
+    /// `max_values` or restricted by an allow-list.
+    fn label_overflow_counts(&self) -> Vec<(&'static str, u64)> {
+        self.desc
+            .labels
+            .iter()
+            .zip(self.layout.iter())
+            .filter_map(|(label, slot)| match *slot {
+                Slot::Open(i) => {
+                    let bounded = self.max_values.get(i).is_some_and(|&m| m != usize::MAX)
+                        || self.allowed.get(i).is_some_and(Option::is_some);
+                    let count = self.label_overflows.get(i)?.load(Relaxed);
+                    bounded.then_some((label.name, count))
+                }
+                Slot::Closed(_) => None,
+            })
+            .collect()
+    }
+
     #[inline]
     fn hash(&self, open: &[&str]) -> u64 {
         let mut h = self.hasher.build_hasher();
@@ -678,6 +787,28 @@ impl<M: Metric> Inner<M> {
             })
     }
 
+    /// Counts a lookup past a bound (in total, and for each label whose `max_values` it
+    /// passed) and returns the overflow row.
+    #[cold]
+    fn overflowed<'a>(&'a self, rows: &Rows<M>, open: &[&str], hashes: &[u64]) -> RowRef<'a, M> {
+        self.overflows.add();
+        let labels = rows.labels.iter().zip(open).zip(self.max_values.iter());
+        for (i, ((label, v), &max)) in labels.enumerate() {
+            let new = match hashes.get(i) {
+                Some(&hash) => label.find(hash, v).is_none(),
+                // One open label: the row lookup missed, so the value is new.
+                None => true,
+            };
+            if new
+                && label.len.load(Acquire) >= max
+                && let Some(count) = self.label_overflows.get(i)
+            {
+                count.fetch_add(1, Relaxed);
+            }
+        }
+        self.overflow_row()
+    }
+
     #[cold]
     fn row_slow<'a>(&'a self, rows: &'a Rows<M>, hash: u64, open: &[&str]) -> RowRef<'a, M> {
         if !self.exposed {
@@ -707,8 +838,7 @@ impl<M: Metric> Inner<M> {
         }
         // Past a bound no lock is taken: floods of new values scale with threads.
         if self.is_full(rows, open, hashes) {
-            self.overflows.add();
-            return self.overflow_row();
+            return self.overflowed(rows, open, hashes);
         }
         let _guard = self.insert.lock().unwrap_or_else(PoisonError::into_inner);
         let index = self.row_index(rows);
@@ -716,8 +846,7 @@ impl<M: Metric> Inner<M> {
             return self.row_ref(rows, id);
         }
         if self.is_full(rows, open, hashes) {
-            self.overflows.add();
-            return self.overflow_row();
+            return self.overflowed(rows, open, hashes);
         }
         let id = rows.len.load(Relaxed);
         if id >= u32::MAX as usize - 1 {
@@ -977,6 +1106,8 @@ pub(crate) trait Collect: Send + Sync {
     fn exposed(&self) -> bool;
     fn encode(&self, format: Format, out: &mut Vec<u8>, scratch: &mut Vec<u64>);
     fn overflow_count(&self) -> u64;
+    /// `(open label, overflows)` of every open label that can overflow.
+    fn label_overflows(&self) -> Vec<(&'static str, u64)>;
     fn series_count(&self) -> usize;
     fn snapshot(&self) -> FamilySnapshot;
 }
@@ -1037,6 +1168,10 @@ impl<M: Metric> Collect for Inner<M> {
 
     fn overflow_count(&self) -> u64 {
         self.overflows.sum()
+    }
+
+    fn label_overflows(&self) -> Vec<(&'static str, u64)> {
+        self.label_overflow_counts()
     }
 
     fn series_count(&self) -> usize {
@@ -1117,6 +1252,13 @@ impl Collector {
     /// See [`Family::overflow_count`].
     pub fn overflow_count(&self) -> u64 {
         self.0.overflow_count()
+    }
+
+    /// `(open label, overflows)` of every open label that can overflow (bounded by
+    /// `max_values` or restricted by an allow-list): lookups whose value was recorded as
+    /// [`OVERFLOW_VALUE`] because the label was full or the value was outside the list.
+    pub fn label_overflows(&self) -> Vec<(&'static str, u64)> {
+        self.0.label_overflows()
     }
 
     /// See [`Family::series_count`].

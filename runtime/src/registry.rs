@@ -8,7 +8,7 @@ use std::sync::{PoisonError, RwLock};
 use crate::encoding::write_end;
 use crate::family::Collector;
 use crate::metric::Metric;
-use crate::{ClosedLabels, Family, Format, MetricDesc, MetricType};
+use crate::{ClosedLabels, Family, Format, MetricDesc};
 
 /// A set of metric families that registers as a unit: a generated catalogue struct, one
 /// [`Family`], or a hand-built list of [`Collector`]s.
@@ -94,12 +94,7 @@ impl std::error::Error for RegistryError {}
 /// a clash.
 fn exposed_names(desc: &MetricDesc) -> Vec<String> {
     let name = desc.name;
-    let suffixes: &[&str] = match desc.metric_type {
-        MetricType::Counter => &["", "_total"],
-        MetricType::Gauge => &[""],
-        MetricType::Histogram => &["", "_bucket", "_sum", "_count"],
-        MetricType::Info => &["", "_info"],
-    };
+    let suffixes = desc.metric_type.occupied_suffixes();
     suffixes.iter().map(|s| format!("{name}{s}")).collect()
 }
 

@@ -2,10 +2,8 @@
 
 use std::fmt;
 
-/// The most bounds a generator may produce. Classic Prometheus histograms with more buckets
-/// than this are not useful, and the limit keeps a typo (`count = 1e9`) from exhausting
-/// memory.
-pub const MAX_BUCKETS: i64 = 10_000;
+pub use crate::lifecycle::exposition::MAX_BUCKETS;
+use crate::lifecycle::exposition::{BoundsError, check_bounds};
 
 /// Bucket bounds as written: an array or a generator.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,21 +71,18 @@ impl fmt::Display for BucketError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BucketError::Empty => f.write_str("bucket bounds are empty"),
-            BucketError::NaN { index } => write!(f, "bound #{} is NaN", index + 1),
-            BucketError::Infinite { index } => write!(
-                f,
-                "bound #{} is infinite; `+inf` may only be the last bound",
-                index + 1
-            ),
+            BucketError::NaN { index } => BoundsError::NaN { index: *index }.fmt(f),
+            BucketError::Infinite { index } => BoundsError::Infinite { index: *index }.fmt(f),
             BucketError::NotIncreasing {
                 index,
                 previous,
                 bound,
-            } => write!(
-                f,
-                "bounds must be strictly increasing, but bound #{} ({bound}) follows {previous}",
-                index + 1
-            ),
+            } => BoundsError::NotIncreasing {
+                index: *index,
+                previous: *previous,
+                bound: *bound,
+            }
+            .fmt(f),
             BucketError::Count(count) => write!(
                 f,
                 "generator count {count} is out of range: it must be between 1 and {MAX_BUCKETS}"
@@ -159,40 +154,36 @@ fn count_of(count: i64) -> Result<usize, BucketError> {
 }
 
 fn explicit(bounds: &[f64]) -> Result<Vec<f64>, BucketError> {
-    let mut out = Vec::with_capacity(bounds.len());
-    for (index, &bound) in bounds.iter().enumerate() {
-        if bound.is_nan() {
-            return Err(BucketError::NaN { index });
-        }
-        if bound.is_infinite() {
-            if bound > 0.0 && index + 1 == bounds.len() {
-                break;
-            }
-            return Err(BucketError::Infinite { index });
-        }
-        if let Some(&previous) = out.last()
-            && bound <= previous
-        {
-            return Err(BucketError::NotIncreasing {
+    let finite = check_bounds(bounds).map_err(BucketError::from)?;
+    if finite.is_empty() {
+        return Err(BucketError::Empty);
+    }
+    Ok(finite.to_vec())
+}
+
+impl From<BoundsError> for BucketError {
+    fn from(error: BoundsError) -> Self {
+        match error {
+            BoundsError::NaN { index } => BucketError::NaN { index },
+            BoundsError::Infinite { index } => BucketError::Infinite { index },
+            BoundsError::NotIncreasing {
                 index,
                 previous,
                 bound,
-            });
+            } => BucketError::NotIncreasing {
+                index,
+                previous,
+                bound,
+            },
         }
-        out.push(bound);
     }
-    if out.is_empty() {
-        return Err(BucketError::Empty);
-    }
-    Ok(out)
 }
 
 fn generated(bounds: Vec<f64>) -> Result<Vec<f64>, BucketError> {
-    let increasing = bounds.windows(2).all(|w| w[0] < w[1]);
-    if bounds.iter().all(|b| b.is_finite()) && increasing {
-        Ok(bounds)
-    } else {
-        Err(BucketError::Overflow)
+    // A generator whose bounds reach infinity or stop increasing has overflowed.
+    match check_bounds(&bounds) {
+        Ok(finite) if finite.len() == bounds.len() => Ok(bounds),
+        _ => Err(BucketError::Overflow),
     }
 }
 

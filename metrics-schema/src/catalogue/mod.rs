@@ -7,11 +7,12 @@
 
 mod alerts;
 mod buckets;
+pub(crate) mod generated;
+mod json_schema;
 mod names;
 pub(crate) mod parse;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
 use crate::lifecycle::{Lifecycle, Schedule, Stability, Version, Window};
@@ -19,7 +20,14 @@ use crate::source::{Span, Spanned};
 
 pub use alerts::{Alert, Record, RuleEntry, RuleRef};
 pub use buckets::{BucketError, BucketSpec, MAX_BUCKETS};
-pub use names::{ExposedNames, is_valid_name, value_identifier, value_key};
+pub use json_schema::{SCHEMA_ID, json_schema, json_schema_text};
+pub use names::{ExposedNames, value_identifier, value_key};
+
+/// A metric type: the shared [`MetricType`](crate::lifecycle::MetricType), under the name
+/// the catalogue model has always used.
+pub use crate::lifecycle::MetricType as MetricKind;
+/// Name validity is an exposition fact, shared with the runtime.
+pub use crate::lifecycle::exposition::is_valid_name;
 
 /// A validated catalogue.
 #[derive(Clone, Debug)]
@@ -34,6 +42,10 @@ pub struct Catalogue {
     pub version: Option<Version>,
     /// Rule ids silenced for the whole catalogue.
     pub allow: Vec<Spanned<String>>,
+    /// Names of metrics that other code exposes beside the catalogue's (a language
+    /// runtime's collectors, a library's metrics): names, or prefixes ending in `*`.
+    /// `schema check-live` accepts them without checking them.
+    pub external: Vec<Spanned<String>>,
     /// Deprecation windows per stability level.
     pub policy: Policy,
     /// Label definitions, in file order.
@@ -176,50 +188,6 @@ pub struct BucketSet {
     pub value: Span,
 }
 
-/// A metric type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MetricKind {
-    /// A monotonically increasing count; exposed as `<name>_total`.
-    Counter,
-    /// A value that goes up and down.
-    Gauge,
-    /// A distribution in buckets; exposed as `_bucket`, `_sum`, `_count`.
-    Histogram,
-    /// Constant metadata; exposed as `<name>_info` with value 1.
-    Info,
-}
-
-impl MetricKind {
-    /// Every type, in catalogue spelling order.
-    pub const ALL: [MetricKind; 4] = [
-        MetricKind::Counter,
-        MetricKind::Gauge,
-        MetricKind::Histogram,
-        MetricKind::Info,
-    ];
-
-    /// `counter`, `gauge`, `histogram` or `info`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MetricKind::Counter => "counter",
-            MetricKind::Gauge => "gauge",
-            MetricKind::Histogram => "histogram",
-            MetricKind::Info => "info",
-        }
-    }
-
-    /// Parses the catalogue spelling.
-    pub fn parse(s: &str) -> Option<MetricKind> {
-        MetricKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl fmt::Display for MetricKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A histogram's buckets, resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Buckets {
@@ -239,6 +207,25 @@ pub enum BucketsRef {
     /// `"runtime"`.
     Runtime,
 }
+
+/// The values of a gauge's `multiprocess_mode`: `prometheus_client`'s modes, in its order.
+/// `live*` modes count only the values of processes still alive.
+pub const MULTIPROCESS_MODES: [&str; 10] = [
+    "all",
+    "liveall",
+    "min",
+    "livemin",
+    "max",
+    "livemax",
+    "sum",
+    "livesum",
+    "mostrecent",
+    "livemostrecent",
+];
+
+/// The `multiprocess_mode` of a gauge that sets none: the value most recently set by any
+/// process, as vLLM declares its gauges.
+pub const DEFAULT_MULTIPROCESS_MODE: &str = "mostrecent";
 
 /// A metric.
 #[derive(Clone, Debug, PartialEq)]
@@ -278,6 +265,11 @@ pub struct Metric {
     pub replacement: Option<String>,
     /// A migration hint.
     pub note: Option<String>,
+    /// How `prometheus_client` combines a gauge's values across the processes of a
+    /// multiprocess Python engine (`multiprocess_mode`, one of [`MULTIPROCESS_MODES`]);
+    /// `None` means [`DEFAULT_MULTIPROCESS_MODE`]. Gauges only; the Rust runtime is one
+    /// process and ignores it.
+    pub multiprocess_mode: Option<String>,
     /// Rule ids silenced for this metric.
     pub allow: Vec<Spanned<String>>,
     /// The `[[metric]]` header (or the inline table).
@@ -358,6 +350,28 @@ impl Catalogue {
     /// The full name of local name `name`: namespace, separator and name.
     pub fn full_name(&self, name: &str) -> String {
         full_name(self.namespace.as_deref(), self.separator, name)
+    }
+
+    /// The full name of the counter the runtime exposes next to this catalogue's metrics
+    /// for open-label overflows (`<namespace><separator>label_overflows`, exposed with
+    /// `_total`), when the catalogue has a metric with an open label.
+    pub fn label_overflows_name(&self) -> Option<String> {
+        let open = self.metrics.iter().any(|m| {
+            m.labels
+                .iter()
+                .any(|l| matches!(l.kind, LabelKind::Open { .. }))
+        });
+        open.then(|| self.full_name(crate::lifecycle::LABEL_OVERFLOWS_NAME))
+    }
+
+    /// True when `name` (a family or sample name) is declared in `external`.
+    pub fn is_external(&self, name: &str) -> bool {
+        self.external
+            .iter()
+            .any(|e| match e.value.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == e.value,
+            })
     }
 
     /// True when `rule` is in the catalogue's `allow` list.

@@ -1,16 +1,6 @@
 //! Names: validity, exposed family and sample names, identifiers for label values.
 
-use super::{Metric, MetricKind};
-
-/// True when `name` matches `[a-zA-Z_][a-zA-Z0-9_]*`, the form of metric, namespace and
-/// label names.
-pub fn is_valid_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
+use super::Metric;
 
 /// The collision key of a closed label value: its alphanumeric characters, lower-cased.
 /// Two values of one label with the same key are an `invalid-label-values` error
@@ -78,7 +68,8 @@ impl ExposedNames {
 }
 
 impl Metric {
-    /// The family and sample names of this metric:
+    /// The family and sample names of this metric (see
+    /// [`MetricType::sample_suffixes`](crate::lifecycle::MetricType::sample_suffixes)):
     ///
     /// - counter: family `full`, sample `full_total`;
     /// - gauge: family and sample `full`;
@@ -88,16 +79,12 @@ impl Metric {
     /// `_created` series are not emitted.
     pub fn exposed_names(&self) -> ExposedNames {
         let full = &self.full_name;
-        let samples = match self.kind {
-            MetricKind::Counter => vec![format!("{full}_total")],
-            MetricKind::Gauge => vec![full.clone()],
-            MetricKind::Histogram => vec![
-                format!("{full}_bucket"),
-                format!("{full}_sum"),
-                format!("{full}_count"),
-            ],
-            MetricKind::Info => vec![format!("{full}_info")],
-        };
+        let samples = self
+            .kind
+            .sample_suffixes()
+            .iter()
+            .map(|s| format!("{full}{s}"))
+            .collect();
         ExposedNames {
             family: full.clone(),
             samples,
@@ -108,16 +95,6 @@ impl Metric {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names() {
-        for good in ["a", "_", "A_b9", "request_success", "fooBar", "type"] {
-            assert!(is_valid_name(good), "{good}");
-        }
-        for bad in ["", "9a", "a-b", "a:b", "é", "a b"] {
-            assert!(!is_valid_name(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn value_keys_and_identifiers() {

@@ -11,8 +11,8 @@ use toml::Spanned as TomlSpanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, Keys, Label, LabelKind, Metric,
-    MetricKind, Policy, PolicyTable, Separator, full_name,
+    BucketSet, BucketSpec, Buckets, BucketsRef, Catalogue, Keys, Label, LabelKind,
+    MULTIPROCESS_MODES, Metric, MetricKind, Policy, PolicyTable, Separator, full_name,
 };
 use crate::diagnostic::Diagnostic;
 use crate::lifecycle::{Lifecycle, Stability, Version, Window};
@@ -22,39 +22,130 @@ use crate::suggest::did_you_mean;
 
 mod rules;
 
-const TOP_LEVEL: &[&str] = &[
-    "catalogue",
-    "policy",
-    "labels",
-    "buckets",
-    "metric",
-    "alert",
-    "record",
-];
-const CATALOGUE_KEYS: &[&str] = &["namespace", "separator", "stability", "version", "allow"];
-const POLICY_KEYS: &[&str] = &["hide_after", "remove_after", "alpha", "beta", "stable"];
-const WINDOW_KEYS: &[&str] = &["hide_after", "remove_after"];
-const LABEL_KEYS: &[&str] = &["help", "values", "max_values"];
-const GENERATOR_KEYS: &[&str] = &["exponential", "linear"];
-const EXPONENTIAL_KEYS: &[&str] = &["start", "factor", "count"];
-const LINEAR_KEYS: &[&str] = &["start", "width", "count"];
-const METRIC_KEYS: &[&str] = &[
-    "name",
-    "type",
-    "help",
-    "unit",
-    "labels",
-    "buckets",
-    "group",
-    "since",
-    "stability",
-    "deprecated",
-    "hidden",
-    "removed",
-    "replaced_by",
-    "note",
-    "allow",
-];
+pub(crate) use rules::{AlertKey, RecordKey};
+
+/// The keys of one kind of table, declared once by [`keys!`]: the enum the reader matches
+/// exhaustively (so a new key cannot fall into a catch-all arm) and the names that
+/// `unknown-key` suggests from.
+pub(crate) trait Key: Copy + 'static {
+    /// Every key, in documentation order.
+    const ALL: &'static [Self];
+    /// Their names, in the same order.
+    const NAMES: &'static [&'static str];
+}
+
+/// Declares a table's keys: `keys!(Name { Variant = "name", ... })`.
+macro_rules! keys {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum $name {
+            $(
+                #[doc = concat!("`", $text, "`")]
+                $variant
+            ),+
+        }
+
+        impl Key for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+            const NAMES: &'static [&'static str] = &[$($text),+];
+        }
+    };
+}
+pub(crate) use keys;
+
+keys!(
+    /// The top-level tables of a catalogue.
+    TopLevel {
+        Catalogue = "catalogue",
+        Policy = "policy",
+        Labels = "labels",
+        Buckets = "buckets",
+        Metric = "metric",
+        Alert = "alert",
+        Record = "record",
+    }
+);
+keys!(
+    /// The keys of `[catalogue]`.
+    CatalogueKey {
+        Namespace = "namespace",
+        Separator = "separator",
+        Stability = "stability",
+        Version = "version",
+        Allow = "allow",
+        External = "external",
+    }
+);
+keys!(
+    /// The keys of `[policy]`.
+    PolicyKey {
+        HideAfter = "hide_after",
+        RemoveAfter = "remove_after",
+        Alpha = "alpha",
+        Beta = "beta",
+        Stable = "stable",
+    }
+);
+keys!(
+    /// The keys of `[policy.alpha]`, `[policy.beta]` and `[policy.stable]`.
+    WindowKey {
+        HideAfter = "hide_after",
+        RemoveAfter = "remove_after",
+    }
+);
+keys!(
+    /// The keys of a `[labels.NAME]` table.
+    LabelKey {
+        Help = "help",
+        Values = "values",
+        MaxValues = "max_values",
+    }
+);
+keys!(
+    /// The keys of a bucket generator table.
+    GeneratorKey {
+        Exponential = "exponential",
+        Linear = "linear",
+    }
+);
+keys!(
+    /// The keys of an `exponential` bucket generator.
+    ExponentialKey {
+        Start = "start",
+        Factor = "factor",
+        Count = "count",
+    }
+);
+keys!(
+    /// The keys of a `linear` bucket generator.
+    LinearKey {
+        Start = "start",
+        Width = "width",
+        Count = "count",
+    }
+);
+keys!(
+    /// The keys of a `[[metric]]` table.
+    MetricKey {
+        Name = "name",
+        Type = "type",
+        Help = "help",
+        Unit = "unit",
+        Labels = "labels",
+        Buckets = "buckets",
+        Group = "group",
+        Since = "since",
+        Stability = "stability",
+        Deprecated = "deprecated",
+        Hidden = "hidden",
+        Removed = "removed",
+        ReplacedBy = "replaced_by",
+        Note = "note",
+        MultiprocessMode = "multiprocess_mode",
+        Allow = "allow",
+    }
+);
 
 type Value<'i> = TomlSpanned<DeValue<'i>>;
 
@@ -101,26 +192,29 @@ impl Reader<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// The known entries of `table` in file order; unknown keys are reported.
-    fn entries<'a, 'i>(
+    /// The known entries of `table` in file order, each with its key `K`; unknown keys are
+    /// reported.
+    fn entries<'a, 'i, K: Key>(
         &mut self,
         table: &'a DeTable<'i>,
         context: &str,
-        allowed: &'static [&'static str],
-    ) -> Vec<Entry<'a, 'i>> {
+    ) -> Vec<(K, Entry<'a, 'i>)> {
         let mut entries: Vec<(&TomlSpanned<Cow<'i, str>>, &'a Value<'i>)> = table.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
         let mut known = Vec::with_capacity(entries.len());
         for (key, value) in entries {
             let name: &str = key.get_ref();
             let span = Span::from(key.span());
-            match allowed.iter().find(|a| **a == name) {
-                Some(known_name) => known.push(Entry {
-                    name: known_name,
-                    key: span,
-                    value,
-                }),
-                None => self.push(unknown_key::key(span, name, context, allowed)),
+            match K::NAMES.iter().position(|known_name| *known_name == name) {
+                Some(index) => known.push((
+                    K::ALL[index],
+                    Entry {
+                        name: K::NAMES[index],
+                        key: span,
+                        value,
+                    },
+                )),
+                None => self.push(unknown_key::key(span, name, context, K::NAMES)),
             }
         }
         known
@@ -235,6 +329,33 @@ impl Reader<'_> {
         Some(out)
     }
 
+    /// `external`: metric names, or name prefixes ending in `*`.
+    fn external(&mut self, entry: &Entry<'_, '_>, context: &str) -> Vec<Spanned<String>> {
+        let names = self.strings(entry, context).unwrap_or_default();
+        for name in &names {
+            let base = name.value.strip_suffix('*').unwrap_or(&name.value);
+            let valid = !base.is_empty()
+                && !base.starts_with(|c: char| c.is_ascii_digit())
+                && base
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+            if !valid {
+                self.push(
+                    Diagnostic::new(
+                        &parse_rule::RULE,
+                        name.span,
+                        format!(
+                            "`{}` in `external` is not a metric name or a prefix ending in `*`",
+                            name.value
+                        ),
+                    )
+                    .label("expected a name like `go_goroutines` or a prefix like `go_*`"),
+                );
+            }
+        }
+        names
+    }
+
     fn version(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<Version> {
         if let DeValue::Float(f) = entry.value.get_ref() {
             // `deprecated = 0.10` is a float; say how to write it.
@@ -273,15 +394,15 @@ impl Reader<'_> {
         let mut buckets_table = None;
         let mut metric_array = None;
         let (mut alert_array, mut record_array) = (None, None);
-        for entry in self.entries(root, "the catalogue", TOP_LEVEL) {
-            match entry.name {
-                "catalogue" => catalogue_table = Some(entry),
-                "policy" => policy_table = Some(entry),
-                "labels" => labels_table = Some(entry),
-                "buckets" => buckets_table = Some(entry),
-                "alert" => alert_array = Some(entry),
-                "record" => record_array = Some(entry),
-                _ => metric_array = Some(entry),
+        for (key, entry) in self.entries(root, "the catalogue") {
+            match key {
+                TopLevel::Catalogue => catalogue_table = Some(entry),
+                TopLevel::Policy => policy_table = Some(entry),
+                TopLevel::Labels => labels_table = Some(entry),
+                TopLevel::Buckets => buckets_table = Some(entry),
+                TopLevel::Metric => metric_array = Some(entry),
+                TopLevel::Alert => alert_array = Some(entry),
+                TopLevel::Record => record_array = Some(entry),
             }
         }
 
@@ -291,6 +412,7 @@ impl Reader<'_> {
             stability: Stability::Alpha,
             version: None,
             allow: Vec::new(),
+            external: Vec::new(),
             policy: Policy::default(),
             labels: Vec::new(),
             bucket_sets: Vec::new(),
@@ -333,11 +455,11 @@ impl Reader<'_> {
             return;
         };
         cat.header = Some(entry.value_span());
-        for e in self.entries(table, CX, CATALOGUE_KEYS) {
+        for (key, e) in self.entries(table, CX) {
             cat.keys.push(e.name, e.key, e.value_span());
-            match e.name {
-                "namespace" => cat.namespace = self.string(&e, CX),
-                "separator" => {
+            match key {
+                CatalogueKey::Namespace => cat.namespace = self.string(&e, CX),
+                CatalogueKey::Separator => {
                     if let Some(sep) = self.string(&e, CX) {
                         match sep.as_str() {
                             "_" => cat.separator = Separator::Underscore,
@@ -353,13 +475,14 @@ impl Reader<'_> {
                         }
                     }
                 }
-                "stability" => {
+                CatalogueKey::Stability => {
                     if let Some(s) = self.stability(&e, CX) {
                         cat.stability = s;
                     }
                 }
-                "version" => cat.version = self.version(&e, CX),
-                _ => cat.allow = self.strings(&e, CX).unwrap_or_default(),
+                CatalogueKey::Version => cat.version = self.version(&e, CX),
+                CatalogueKey::External => cat.external = self.external(&e, CX),
+                CatalogueKey::Allow => cat.allow = self.strings(&e, CX).unwrap_or_default(),
             }
         }
     }
@@ -383,31 +506,28 @@ impl Reader<'_> {
         let mut written: [PolicyTable; 4] = Default::default();
         if let Some(table) = self.table(entry, "the catalogue") {
             written[0].header = Some(entry.value_span());
-            for e in self.entries(table, "[policy]", POLICY_KEYS) {
-                match e.name {
-                    "hide_after" => {
+            for (key, e) in self.entries(table, "[policy]") {
+                let index = match key {
+                    PolicyKey::HideAfter => {
                         written[0].hide_after = self.window_value(&e, "[policy]");
+                        continue;
                     }
-                    "remove_after" => {
+                    PolicyKey::RemoveAfter => {
                         written[0].remove_after = self.window_value(&e, "[policy]");
+                        continue;
                     }
-                    level => {
-                        let index = match level {
-                            "alpha" => 1,
-                            "beta" => 2,
-                            _ => 3,
-                        };
-                        let context = format!("[policy.{level}]");
-                        if let Some(sub) = self.table(&e, "[policy]") {
-                            written[index].header = Some(e.value_span());
-                            for w in self.entries(sub, &context, WINDOW_KEYS) {
-                                let value = self.window_value(&w, &context);
-                                if w.name == "hide_after" {
-                                    written[index].hide_after = value;
-                                } else {
-                                    written[index].remove_after = value;
-                                }
-                            }
+                    PolicyKey::Alpha => 1,
+                    PolicyKey::Beta => 2,
+                    PolicyKey::Stable => 3,
+                };
+                let context = format!("[policy.{}]", e.name);
+                if let Some(sub) = self.table(&e, "[policy]") {
+                    written[index].header = Some(e.value_span());
+                    for (key, w) in self.entries(sub, &context) {
+                        let value = self.window_value(&w, &context);
+                        match key {
+                            WindowKey::HideAfter => written[index].hide_after = value,
+                            WindowKey::RemoveAfter => written[index].remove_after = value,
                         }
                     }
                 }
@@ -476,12 +596,12 @@ impl Reader<'_> {
                 values_read: false,
             };
             let mut values = None;
-            for e in self.entries(def, &context, LABEL_KEYS) {
+            for (key, e) in self.entries(def, &context) {
                 label.keys.push(e.name, e.key, e.value_span());
-                match e.name {
-                    "help" => label.help = self.string(&e, &context),
-                    "values" => values = self.strings(&e, &context),
-                    _ => label.raw_max_values = self.integer(&e, &context),
+                match key {
+                    LabelKey::Help => label.help = self.string(&e, &context),
+                    LabelKey::Values => values = self.strings(&e, &context),
+                    LabelKey::MaxValues => label.raw_max_values = self.integer(&e, &context),
                 }
             }
             label.kind = match values {
@@ -591,9 +711,9 @@ impl Reader<'_> {
     }
 
     fn generator(&mut self, key: Span, table: &DeTable<'_>, context: &str) -> Option<BucketSpec> {
-        let entries = self.entries(table, context, GENERATOR_KEYS);
+        let entries = self.entries::<GeneratorKey>(table, context);
         let mut iter = entries.into_iter();
-        let Some(first) = iter.next() else {
+        let Some((generator, first)) = iter.next() else {
             self.push(
                 Diagnostic::new(
                     &parse_rule::RULE,
@@ -604,7 +724,7 @@ impl Reader<'_> {
             );
             return None;
         };
-        if let Some(second) = iter.next() {
+        if let Some((_, second)) = iter.next() {
             self.push(
                 Diagnostic::new(
                     &parse_rule::RULE,
@@ -617,20 +737,41 @@ impl Reader<'_> {
         }
         let cx = format!("{context} {} generator", first.name);
         let inner = self.table(&first, &cx)?;
-        let exponential = first.name == "exponential";
-        let allowed = if exponential {
-            EXPONENTIAL_KEYS
-        } else {
-            LINEAR_KEYS
+        /// A generator's parameters: `factor` and `width` are its step.
+        enum Param {
+            Start,
+            Step,
+            Count,
+        }
+        let exponential = generator == GeneratorKey::Exponential;
+        let params: Vec<(Param, Entry<'_, '_>)> = match generator {
+            GeneratorKey::Exponential => self
+                .entries(inner, &cx)
+                .into_iter()
+                .map(|(key, e)| match key {
+                    ExponentialKey::Start => (Param::Start, e),
+                    ExponentialKey::Factor => (Param::Step, e),
+                    ExponentialKey::Count => (Param::Count, e),
+                })
+                .collect(),
+            GeneratorKey::Linear => self
+                .entries(inner, &cx)
+                .into_iter()
+                .map(|(key, e)| match key {
+                    LinearKey::Start => (Param::Start, e),
+                    LinearKey::Width => (Param::Step, e),
+                    LinearKey::Count => (Param::Count, e),
+                })
+                .collect(),
         };
         let (mut start, mut step, mut count) = (None, None, None);
         let mut present = Vec::with_capacity(3);
-        for e in self.entries(inner, &cx, allowed) {
+        for (param, e) in params {
             present.push(e.name);
-            match e.name {
-                "start" => start = self.number(&e, &cx),
-                "count" => count = self.integer(&e, &cx),
-                _ => step = self.number(&e, &cx),
+            match param {
+                Param::Start => start = self.number(&e, &cx),
+                Param::Count => count = self.integer(&e, &cx),
+                Param::Step => step = self.number(&e, &cx),
             }
         }
         let step_name = if exponential { "factor" } else { "width" };
@@ -738,34 +879,36 @@ impl Reader<'_> {
             replaced_by: None,
             replacement: None,
             note: None,
+            multiprocess_mode: None,
             allow: Vec::new(),
             header,
             keys: Keys::with_capacity(table.len()),
             complete: false,
         };
         let (mut name, mut kind, mut help) = (None, None, None);
-        for e in self.entries(table, CX, METRIC_KEYS) {
+        for (key, e) in self.entries(table, CX) {
             m.keys.push(e.name, e.key, e.value_span());
-            match e.name {
-                "name" => name = self.string(&e, CX),
-                "type" => kind = self.metric_kind(&e),
-                "help" => help = self.string(&e, CX),
-                "unit" => m.unit = self.string(&e, CX),
-                "labels" => m.label_refs = self.strings(&e, CX).unwrap_or_default(),
-                "buckets" => m.buckets_ref = self.buckets_ref(&e),
-                "group" => m.group = self.string(&e, CX),
-                "since" => m.since = self.version(&e, CX),
-                "stability" => {
+            match key {
+                MetricKey::Name => name = self.string(&e, CX),
+                MetricKey::Type => kind = self.metric_kind(&e),
+                MetricKey::Help => help = self.string(&e, CX),
+                MetricKey::Unit => m.unit = self.string(&e, CX),
+                MetricKey::Labels => m.label_refs = self.strings(&e, CX).unwrap_or_default(),
+                MetricKey::Buckets => m.buckets_ref = self.buckets_ref(&e),
+                MetricKey::Group => m.group = self.string(&e, CX),
+                MetricKey::Since => m.since = self.version(&e, CX),
+                MetricKey::Stability => {
                     if let Some(s) = self.stability(&e, CX) {
                         m.stability = s;
                     }
                 }
-                "deprecated" => m.lifecycle.deprecated = self.version(&e, CX),
-                "hidden" => m.lifecycle.hidden = self.version(&e, CX),
-                "removed" => m.lifecycle.removed = self.version(&e, CX),
-                "replaced_by" => m.replaced_by = self.string(&e, CX),
-                "note" => m.note = self.string(&e, CX),
-                _ => m.allow = self.strings(&e, CX).unwrap_or_default(),
+                MetricKey::Deprecated => m.lifecycle.deprecated = self.version(&e, CX),
+                MetricKey::Hidden => m.lifecycle.hidden = self.version(&e, CX),
+                MetricKey::Removed => m.lifecycle.removed = self.version(&e, CX),
+                MetricKey::ReplacedBy => m.replaced_by = self.string(&e, CX),
+                MetricKey::Note => m.note = self.string(&e, CX),
+                MetricKey::MultiprocessMode => m.multiprocess_mode = self.multiprocess_mode(&e),
+                MetricKey::Allow => m.allow = self.strings(&e, CX).unwrap_or_default(),
             }
         }
         for (key, help_text) in [
@@ -786,6 +929,24 @@ impl Reader<'_> {
                 self.missing(header, key, CX, help_text);
             }
         }
+        if let (Some(mode), Some(kind)) = (m.keys.get("multiprocess_mode"), kind)
+            && m.multiprocess_mode.is_some()
+            && kind != MetricKind::Gauge
+        {
+            self.push(
+                Diagnostic::new(
+                    &parse_rule::RULE,
+                    mode.key,
+                    format!("`multiprocess_mode` applies to gauges only, not to a {kind}"),
+                )
+                .label("not a gauge")
+                .help(
+                    "prometheus_client sums counters and histograms across processes; remove \
+                     the key"
+                        .to_owned(),
+                ),
+            );
+        }
         if let (Some(name), Some(kind), Some(help)) = (name, kind, help) {
             m.name = name;
             m.kind = kind;
@@ -793,6 +954,30 @@ impl Reader<'_> {
             m.complete = true;
         }
         m
+    }
+
+    fn multiprocess_mode(&mut self, entry: &Entry<'_, '_>) -> Option<String> {
+        let text = self.string(entry, "[[metric]]")?;
+        if MULTIPROCESS_MODES.contains(&text.as_str()) {
+            return Some(text);
+        }
+        self.push(
+            Diagnostic::new(
+                &parse_rule::RULE,
+                entry.key,
+                format!(
+                    "unknown multiprocess_mode {text:?}: expected one of {}",
+                    MULTIPROCESS_MODES
+                        .iter()
+                        .map(|m| format!("{m:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .label("unknown mode")
+            .maybe_help(did_you_mean(&text, MULTIPROCESS_MODES)),
+        );
+        None
     }
 
     fn metric_kind(&mut self, entry: &Entry<'_, '_>) -> Option<MetricKind> {
@@ -908,4 +1093,55 @@ fn resolve(cat: &mut Catalogue) {
         }
     }
     cat.by_name = by_name;
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    fn unknown_keys(text: &str) -> Vec<String> {
+        let mut diagnostics = Vec::new();
+        read(text, &mut diagnostics);
+        diagnostics
+            .iter()
+            .filter(|d| d.rule == "unknown-key")
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn every_declared_key_is_read_and_no_other() {
+        // Each key of [[metric]], [[alert]] and [[record]] given a string: wrong types are
+        // other rules' business, but none is an unknown key.
+        for (table, names) in [
+            ("metric", MetricKey::NAMES),
+            ("alert", rules::AlertKey::NAMES),
+            ("record", rules::RecordKey::NAMES),
+        ] {
+            assert_eq!(names.len(), {
+                let mut unique = names.to_vec();
+                unique.sort_unstable();
+                unique.dedup();
+                unique.len()
+            });
+            for name in names {
+                let text = format!("[[{table}]]\n{name} = \"x\"\n");
+                assert_eq!(unknown_keys(&text), Vec::<String>::new(), "{text}");
+            }
+            let text = format!("[[{table}]]\nnot_a_key = \"x\"\n");
+            assert_eq!(unknown_keys(&text).len(), 1, "{text}");
+        }
+        for (table, names) in [
+            ("catalogue", CatalogueKey::NAMES),
+            ("policy", PolicyKey::NAMES),
+        ] {
+            for name in names {
+                let text = format!("[{table}]\n{name} = \"x\"\n");
+                assert_eq!(unknown_keys(&text), Vec::<String>::new(), "{text}");
+            }
+        }
+        for name in TopLevel::NAMES {
+            assert!(unknown_keys(&format!("[{name}]\n")).is_empty(), "{name}");
+        }
+    }
 }

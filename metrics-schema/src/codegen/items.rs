@@ -4,22 +4,41 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::catalogue::{Buckets, Catalogue, LabelKind, Metric, MetricKind, value_identifier};
+use crate::descriptor::{Deprecation, Descriptor, Stage as DescStage};
 use crate::lifecycle::{Status, Version, show_hidden_value};
 use crate::source::{Source, Span as SourceSpan};
 
 use super::docs;
-use super::idents::{Namespace, camel, ident, screaming};
+use super::idents::{camel, ident};
+use crate::catalogue::generated::{
+    MAX_TUPLE_CLOSED, clashes, closed_type_name, const_names, removed_trait_name,
+};
 
-/// The most closed labels one metric can have: the runtime combines closed labels in
-/// tuples of up to six.
-const MAX_CLOSED_LABELS: usize = 6;
-
-/// The constants generated next to `Metrics`.
-const MODULE_CONSTS: [&str; 2] = ["VERSION", "SHOW_HIDDEN_VALUE"];
-
-/// The path of the runtime crate in generated code.
-fn rt() -> TokenStream {
-    quote!(::metrics_schema_runtime)
+/// The path of the runtime crate in generated code: `::metrics_schema_runtime`, or
+/// `::name` under the macro's `crate = "name"` argument (a renamed dependency).
+/// `None` when `name` is not an identifier.
+pub(crate) fn runtime_path(name: Option<&str>) -> Option<TokenStream> {
+    let name = name.unwrap_or("metrics_schema_runtime");
+    let (raw, bare) = match name.strip_prefix("r#") {
+        Some(bare) => (true, bare),
+        None => (false, name),
+    };
+    let mut chars = bare.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && bare != "_"
+        && !(raw && matches!(bare, "crate" | "self" | "super" | "Self"));
+    if !valid {
+        return None;
+    }
+    let ident = if raw {
+        Ident::new_raw(bare, Span::call_site())
+    } else {
+        Ident::new(bare, Span::call_site())
+    };
+    Some(quote!(::#ident))
 }
 
 fn str_option(value: Option<&str>) -> TokenStream {
@@ -34,8 +53,7 @@ fn at(source: &Source, span: SourceSpan) -> String {
     format!("{}:{}", source.name(), source.position(span.start))
 }
 
-fn status_tokens(status: Status) -> TokenStream {
-    let rt = rt();
+fn status_tokens(rt: &TokenStream, status: Status) -> TokenStream {
     match status {
         Status::Active => quote!(#rt::lifecycle::Status::Active),
         Status::Deprecated => quote!(#rt::lifecycle::Status::Deprecated),
@@ -53,6 +71,8 @@ struct Param {
 
 /// Everything generated for one metric, named.
 struct Plan<'a> {
+    /// The path of the runtime crate.
+    rt: &'a TokenStream,
     metric: &'a Metric,
     status: Status,
     field: Ident,
@@ -98,7 +118,7 @@ impl Plan<'_> {
 
     /// `Counter`, `Gauge`, `Histogram` or `Info`.
     fn metric_type(&self) -> TokenStream {
-        let rt = rt();
+        let rt = self.rt;
         match self.metric.kind {
             MetricKind::Counter => quote!(#rt::Counter),
             MetricKind::Gauge => quote!(#rt::Gauge),
@@ -107,28 +127,82 @@ impl Plan<'_> {
         }
     }
 
-    /// The `ClosedLabels` type: `()`, the enum, or a tuple of enums.
+    /// The `ClosedLabels` type: `()`, the enum, a tuple of enums, or past
+    /// [`MAX_TUPLE_CLOSED`] labels the generated combination type.
     fn closed_type(&self) -> TokenStream {
         let enums: Vec<&Ident> = self.closed().filter_map(|p| p.closed.as_ref()).collect();
         match enums.as_slice() {
             [] => quote!(()),
             [one] => quote!(#one),
-            many => quote!((#(#many,)*)),
+            many if many.len() <= MAX_TUPLE_CLOSED => quote!((#(#many,)*)),
+            _ => {
+                let ty = self.combined();
+                quote!(#ty)
+            }
         }
     }
 
-    /// The closed-label argument: `()`, the value, or a tuple of values.
+    /// The closed-label argument: `()`, the value, or a tuple of values (the generated
+    /// combination type past [`MAX_TUPLE_CLOSED`]).
     fn closed_value(&self) -> TokenStream {
         let values: Vec<&Ident> = self.closed().map(|p| &p.ident).collect();
         match values.as_slice() {
             [] => quote!(()),
             [one] => quote!(#one),
-            many => quote!((#(#many,)*)),
+            many if many.len() <= MAX_TUPLE_CLOSED => quote!((#(#many,)*)),
+            many => {
+                let ty = self.combined();
+                quote!(#ty(#(#many),*))
+            }
         }
     }
 
+    /// The name of the combination type of a metric with many closed labels.
+    fn combined(&self) -> Ident {
+        Ident::new(&closed_type_name(&self.metric.name), Span::call_site())
+    }
+
+    /// The combination type of a live metric with more closed labels than a tuple holds:
+    /// a tuple struct of the enums implementing `ClosedLabels` (mixed radix, first label
+    /// most significant, like the tuples).
+    fn combined_type(&self) -> Option<TokenStream> {
+        let enums: Vec<&Ident> = self.closed().filter_map(|p| p.closed.as_ref()).collect();
+        if enums.len() <= MAX_TUPLE_CLOSED {
+            return None;
+        }
+        let rt = self.rt;
+        let ty = self.combined();
+        let fields: Vec<proc_macro2::Literal> = (0..enums.len())
+            .map(proc_macro2::Literal::usize_unsuffixed)
+            .collect();
+        let doc = format!(
+            "The closed labels of `{}`, in catalogue order (generated because a tuple holds \
+             at most {MAX_TUPLE_CLOSED}).",
+            self.metric.full_name
+        );
+        Some(quote! {
+            #[doc = #doc]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            pub struct #ty(#(pub #enums),*);
+
+            impl #rt::ClosedLabels for #ty {
+                const LISTS: &'static [&'static [&'static str]] =
+                    &[#(<#enums as #rt::ClosedLabel>::VALUES),*];
+                const CARDINALITY: usize =
+                    1 #(* <#enums as #rt::ClosedLabel>::VALUES.len())*;
+                #[inline(always)]
+                fn dense_index(self) -> usize {
+                    let mut index = 0;
+                    #(index = index * <#enums as #rt::ClosedLabel>::VALUES.len()
+                        + #rt::ClosedLabel::index(self.#fields);)*
+                    index
+                }
+            }
+        })
+    }
+
     fn family_type(&self) -> TokenStream {
-        let rt = rt();
+        let rt = self.rt;
         let m = self.metric_type();
         let c = self.closed_type();
         let n = Literal::usize_unsuffixed(self.open().count());
@@ -143,14 +217,16 @@ pub(crate) fn generate(
     source: &Source,
     version: &Version,
     track: Option<&str>,
+    rt: &TokenStream,
 ) -> Result<TokenStream, Vec<String>> {
-    let mut problems = Vec::new();
-    let mut types = Namespace::default();
-    let mut members = Namespace::default();
-    let struct_origin = "the generated struct".to_owned();
-    types.claim("Metrics".into(), struct_origin.clone(), &mut problems);
-    for fixed in ["new", "options"] {
-        members.claim(fixed.into(), format!("`Metrics::{fixed}`"), &mut problems);
+    // The names are checked as the `generated-name` rule checks them: `check` already
+    // refused a catalogue with a clash, so this only guards against a bug.
+    let problems: Vec<String> = clashes(catalogue)
+        .iter()
+        .map(|c| c.message(&|span| Some(at(source, span))))
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
     }
 
     // Closed labels: one enum each.
@@ -159,61 +235,21 @@ pub(crate) fn generate(
         let LabelKind::Closed { values } = &label.kind else {
             continue;
         };
-        let name = camel(&label.name);
-        let origin = format!("label `{}` ({})", label.name, at(source, label.header));
-        types.claim(name.clone(), origin, &mut problems);
-        enums.push(closed_enum(catalogue, label, &name, values, version));
+        enums.push(closed_enum(
+            rt,
+            catalogue,
+            label,
+            &camel(&label.name),
+            values,
+            version,
+        ));
     }
+    let plans: Vec<Plan<'_>> = catalogue
+        .metrics
+        .iter()
+        .map(|m| plan(rt, m, version))
+        .collect();
 
-    let plans: Vec<Plan<'_>> = catalogue.metrics.iter().map(|m| plan(m, version)).collect();
-    for p in &plans {
-        let m = p.metric;
-        let name_span = m.keys.value("name").unwrap_or(m.header);
-        let origin = format!("metric `{}` ({})", m.name, at(source, name_span));
-        let mut claim = |ns: &mut Namespace, ident: &Ident| {
-            let name = ident.to_string();
-            let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
-            ns.claim(name, origin.clone(), &mut problems);
-        };
-        claim(&mut members, &p.field);
-        claim(&mut members, &p.family);
-        if p.has_open() {
-            claim(&mut members, &p.bind);
-        }
-        if p.status == Status::Removed {
-            claim(&mut types, &removed_trait(m));
-        } else {
-            for c in &p.consts {
-                claim(&mut members, c);
-            }
-        }
-        // Generated code binds metric and label names in patterns (`let`, parameters),
-        // where the name of a constant in scope is a constant pattern, not a binding.
-        let bound = std::iter::once(&p.field).chain(p.params.iter().map(|q| &q.ident));
-        for name in bound {
-            if MODULE_CONSTS.iter().any(|c| name == c) {
-                problems.push(format!(
-                    "{origin} uses the name `{name}`, which is the generated constant `{name}`; \
-                     rename it"
-                ));
-            }
-        }
-        let closed = p.closed().count();
-        if closed > MAX_CLOSED_LABELS {
-            let span = m.keys.value("labels").unwrap_or(m.header);
-            problems.push(format!(
-                "metric `{}` ({}) has {closed} closed labels; generated code supports at most \
-                 {MAX_CLOSED_LABELS} per metric: make some of them open",
-                m.name,
-                at(source, span)
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-
-    let rt = rt();
     let live: Vec<&Plan<'_>> = plans
         .iter()
         .filter(|p| p.status != Status::Removed)
@@ -247,18 +283,38 @@ pub(crate) fn generate(
         quote!(#field: #ty)
     });
     let field_names: Vec<&Ident> = live.iter().map(|p| &p.field).collect();
-    let (build_chunks, chunk_fns) = build_in_chunks(&live);
+    let (build_chunks, chunk_fns) = build_in_chunks(rt, &live);
     let options_param = if live.is_empty() {
         format_ident!("_options")
     } else {
         format_ident!("options")
     };
     let consts = live.iter().map(|p| desc_items(catalogue, p, version));
+    let combined = live.iter().filter_map(|p| p.combined_type());
     let accessors = live.iter().map(|p| accessors(catalogue, p, version));
     let removed = plans
         .iter()
         .filter(|p| p.status == Status::Removed)
         .map(|p| removed_items(catalogue, p, version));
+    let infos = live.iter().map(|p| {
+        let name = &p.metric.full_name;
+        let open = p.metric.labels.iter().filter_map(|l| match l.kind {
+            LabelKind::Open { .. } => Some(&l.name),
+            LabelKind::Closed { .. } => None,
+        });
+        quote!(#rt::MetricInfo { name: #name, open_labels: &[#(#open),*] })
+    });
+    // The overflow counter of the catalogue's open labels, registered with its families.
+    let overflows = catalogue
+        .label_overflows_name()
+        .filter(|_| live.iter().any(|p| p.has_open()))
+        .map(|name| {
+            quote! {
+                static LABEL_OVERFLOWS: #rt::MetricDesc = #rt::label_overflows_desc(#name);
+                let overflows = #rt::LabelOverflows::new(&LABEL_OVERFLOWS, collectors.clone());
+                collectors.push(overflows.collector());
+            }
+        });
     let tracking = track.map(|path| {
         quote! {
             // Makes cargo rebuild the crate when the catalogue changes.
@@ -274,6 +330,8 @@ pub(crate) fn generate(
         pub const SHOW_HIDDEN_VALUE: ::core::option::Option<&str> = #show_hidden;
 
         #(#enums)*
+
+        #(#combined)*
 
         #[doc = #struct_doc]
         #[derive(Clone, Debug)]
@@ -316,9 +374,19 @@ pub(crate) fn generate(
         }
 
         impl #rt::MetricSet for Metrics {
+            /// The families, then the counter of open-label overflows.
+            #[allow(unused_mut)]
             fn collectors(&self) -> ::std::vec::Vec<#rt::Collector> {
-                ::std::vec![#(self.#field_names.collector()),*]
+                let mut collectors = ::std::vec![#(self.#field_names.collector()),*];
+                #overflows
+                collectors
             }
+        }
+
+        impl #rt::MetricCatalogue for Metrics {
+            const VERSION: &'static str = VERSION;
+            const SHOW_HIDDEN_VALUE: ::core::option::Option<&'static str> = SHOW_HIDDEN_VALUE;
+            const METRICS: &'static [#rt::MetricInfo] = &[#(#infos),*];
         }
 
         #(#removed)*
@@ -335,8 +403,7 @@ const CHUNK: usize = 32;
 /// catalogue. One function building a thousand families costs the compiler seconds
 /// (inference of untyped lets, nested scopes, drop ladders of early returns) where
 /// chunks cost milliseconds.
-fn build_in_chunks(live: &[&Plan<'_>]) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let rt = rt();
+fn build_in_chunks(rt: &TokenStream, live: &[&Plan<'_>]) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut statements = Vec::new();
     let mut functions = Vec::new();
     for (i, chunk) in live.chunks(CHUNK).enumerate() {
@@ -348,7 +415,9 @@ fn build_in_chunks(live: &[&Plan<'_>]) -> (Vec<TokenStream>, Vec<TokenStream>) {
             let (#(#fields,)*) = Self::#function(options)?;
         });
         functions.push(quote! {
-            #[allow(clippy::type_complexity)]
+            // Builds deprecated and hidden families too: their descriptors are deprecated
+            // items for the engine's code, not for this constructor.
+            #[allow(clippy::type_complexity, deprecated)]
             #[inline(never)]
             fn #function(
                 options: &#rt::Options,
@@ -361,8 +430,7 @@ fn build_in_chunks(live: &[&Plan<'_>]) -> (Vec<TokenStream>, Vec<TokenStream>) {
     (statements, functions)
 }
 
-fn plan<'a>(metric: &'a Metric, version: &Version) -> Plan<'a> {
-    let scream = screaming(&metric.name);
+fn plan<'a>(rt: &'a TokenStream, metric: &'a Metric, version: &Version) -> Plan<'a> {
     let params = metric
         .labels
         .iter()
@@ -377,29 +445,25 @@ fn plan<'a>(metric: &'a Metric, version: &Version) -> Plan<'a> {
         })
         .collect();
     Plan {
+        rt,
         metric,
         status: metric.status_at(version),
         field: ident(&metric.name),
         bind: ident(&format!("{}_bind", metric.name)),
         family: ident(&format!("{}_family", metric.name)),
-        consts: [
-            format_ident!("{}", scream),
-            format_ident!("{}_NAME", scream),
-            format_ident!("{}_HELP", scream),
-            format_ident!("{}_STATUS", scream),
-        ],
+        consts: const_names(&metric.name).map(|c| format_ident!("{}", c)),
         params,
     }
 }
 
 fn closed_enum(
+    rt: &TokenStream,
     catalogue: &Catalogue,
     label: &crate::catalogue::Label,
     name: &str,
     values: &[String],
     version: &Version,
 ) -> TokenStream {
-    let rt = rt();
     let ty = Ident::new(name, Span::call_site());
     let doc = docs::label_enum(catalogue, label, version);
     // `check` refused values without an identifier; the fallback keeps this total.
@@ -449,58 +513,84 @@ fn closed_enum(
     }
 }
 
+/// `#[deprecated(since, note)]` for the items of a metric deprecated or hidden at
+/// `version`, so that every use in the engine is rustc's `use of deprecated` warning with
+/// the note of [`docs::deprecation_note`]; nothing for an active metric.
+fn deprecated_attr(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStream {
+    if !matches!(p.status, Status::Deprecated | Status::Hidden) {
+        return TokenStream::new();
+    }
+    let s = &p.metric.schedule;
+    let note = docs::deprecation_note(catalogue, p.metric, version);
+    match s.deprecated.as_ref().or(s.hidden.as_ref()) {
+        Some(since) => {
+            let since = since.to_string();
+            quote!(#[deprecated(since = #since, note = #note)])
+        }
+        None => quote!(#[deprecated(note = #note)]),
+    }
+}
+
 /// The `MetricDesc` and the name, help and status consts of a live metric.
 fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStream {
-    let rt = rt();
+    let rt = p.rt;
     let m = p.metric;
     let [desc, name_const, help_const, status_const] = &p.consts;
-    let name = &m.full_name;
-    let help = &m.help;
+    // The descriptor as a value (`crate::descriptor`), quoted: one source for generated
+    // code and for tests that hand descriptors to the runtime directly.
+    let Some(d) = Descriptor::of(m, version) else {
+        return TokenStream::new(); // removed: no descriptor (never called for those)
+    };
+    let name = &d.name;
+    let help = &d.help;
     let help_at = m.help_at(version);
-    let unit = str_option(m.unit.as_deref());
-    let metric_type = match m.kind {
+    let unit = str_option(d.unit.as_deref());
+    let metric_type = match d.metric_type {
         MetricKind::Counter => quote!(#rt::MetricType::Counter),
         MetricKind::Gauge => quote!(#rt::MetricType::Gauge),
         MetricKind::Histogram => quote!(#rt::MetricType::Histogram),
         MetricKind::Info => quote!(#rt::MetricType::Info),
     };
-    let deprecation = m.schedule.deprecated.as_ref().map(|since| {
-        let since = since.to_string();
-        let replaced_by = str_option(m.replacement.as_deref());
-        let note = str_option(m.note.as_deref());
+    let deprecation_tokens = |dep: &Deprecation| {
+        let since = &dep.since;
+        let replaced_by = str_option(dep.replaced_by.as_deref());
+        let note = str_option(dep.note.as_deref());
         quote!(#rt::Deprecation { since: #since, replaced_by: #replaced_by, note: #note })
-    });
-    let stage = match (p.status, deprecation) {
-        (Status::Hidden, Some(d)) => quote!(#rt::Stage::Hidden(::core::option::Option::Some(#d))),
-        (Status::Hidden, None) => quote!(#rt::Stage::Hidden(::core::option::Option::None)),
-        (Status::Deprecated, Some(d)) => quote!(#rt::Stage::Deprecated(#d)),
-        _ => quote!(#rt::Stage::Active),
     };
-    let labels = m.labels.iter().map(|label| {
+    let stage = match &d.stage {
+        DescStage::Hidden(Some(dep)) => {
+            let dep = deprecation_tokens(dep);
+            quote!(#rt::Stage::Hidden(::core::option::Option::Some(#dep)))
+        }
+        DescStage::Hidden(None) => quote!(#rt::Stage::Hidden(::core::option::Option::None)),
+        DescStage::Deprecated(dep) => {
+            let dep = deprecation_tokens(dep);
+            quote!(#rt::Stage::Deprecated(#dep))
+        }
+        DescStage::Active => quote!(#rt::Stage::Active),
+    };
+    let labels = d.labels.iter().map(|label| {
         let label_name = &label.name;
-        match &label.kind {
-            LabelKind::Open { max_values } => {
-                let max = max_values
-                    .and_then(|n| usize::try_from(n).ok())
-                    .map_or_else(
-                        || quote!(usize::MAX),
-                        |n| {
-                            let n = Literal::usize_unsuffixed(n);
-                            quote!(#n)
-                        },
-                    );
+        match &label.closed {
+            None => {
+                let max = if label.max_values == usize::MAX {
+                    quote!(usize::MAX)
+                } else {
+                    let n = Literal::usize_unsuffixed(label.max_values);
+                    quote!(#n)
+                };
                 quote!(#rt::LabelDesc {
                     name: #label_name,
                     kind: #rt::LabelKind::Open { max_values: #max },
                 })
             }
-            LabelKind::Closed { values } => quote!(#rt::LabelDesc {
+            Some(values) => quote!(#rt::LabelDesc {
                 name: #label_name,
                 kind: #rt::LabelKind::Closed(&[#(#values),*]),
             }),
         }
     });
-    let buckets = match &m.buckets {
+    let buckets = match &d.buckets {
         Some(Buckets::Bounds(bounds)) => {
             let bounds = bounds.iter().map(|b| Literal::f64_suffixed(*b));
             quote!(#rt::Buckets::Static(&[#(#bounds),*]))
@@ -508,7 +598,7 @@ fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenSt
         Some(Buckets::Runtime) => quote!(#rt::Buckets::Runtime),
         None => quote!(#rt::Buckets::None),
     };
-    let status = status_tokens(p.status);
+    let status = status_tokens(rt, p.status);
     let accessor = docs::code(&format!("Metrics::{}", super::idents::spelled(&m.name)));
     let desc_doc = format!(
         "The descriptor of {} ({accessor}), as built by [`Metrics::new`].",
@@ -524,8 +614,10 @@ fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenSt
         p.status,
         docs::lifecycle(catalogue, m, version)
     );
+    let deprecated = deprecated_attr(catalogue, p, version);
     quote! {
         #[doc = #desc_doc]
+        #deprecated
         pub const #desc: &'static #rt::MetricDesc = &#rt::MetricDesc {
             name: #name,
             help: #help,
@@ -536,17 +628,20 @@ fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenSt
             buckets: #buckets,
         };
         #[doc = #name_doc]
+        #deprecated
         pub const #name_const: &'static str = #name;
         #[doc = #help_doc]
+        #deprecated
         pub const #help_const: &'static str = #help_at;
         #[doc = #status_doc]
+        #deprecated
         pub const #status_const: #rt::lifecycle::Status = #status;
     }
 }
 
 /// The accessor, bound-handle and family methods of a live metric.
 fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStream {
-    let rt = rt();
+    let rt = p.rt;
     let field = &p.field;
     let m_ty = p.metric_type();
     let c_ty = p.closed_type();
@@ -570,6 +665,7 @@ fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStr
         "The family of {name}: every series of {accessor}, for snapshots and for code generic \
          over families."
     );
+    let deprecated = deprecated_attr(catalogue, p, version);
     let bind = p.has_open().then(|| {
         let bind = &p.bind;
         let open_signature = p.open_signature();
@@ -581,6 +677,7 @@ fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStr
         );
         quote! {
             #[doc = #bind_doc]
+            #deprecated
             #[inline]
             pub fn #bind(&self, #(#open_signature),*) -> #rt::Bound<#m_ty, #c_ty> {
                 self.#field.bind([#(#open),*])
@@ -589,6 +686,7 @@ fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStr
     });
     quote! {
         #[doc = #doc]
+        #deprecated
         #[inline]
         pub fn #field(&self, #(#signature),*) -> &#m_ty {
             #body
@@ -597,6 +695,7 @@ fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStr
         #bind
 
         #[doc = #family_doc]
+        #deprecated
         #[inline]
         pub fn #family(&self) -> &#family_ty {
             &self.#field
@@ -604,21 +703,9 @@ fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStr
     }
 }
 
-/// The name of the marker trait of a removed metric, which says what happened:
-/// `MetricFooRemovedIn0_12_UseBar`.
+/// The marker trait of a removed metric (see [`removed_trait_name`]).
 fn removed_trait(m: &Metric) -> Ident {
-    let mut name = format!("Metric{}RemovedIn", camel(&m.name));
-    if let Some(removed) = &m.schedule.removed {
-        name.push_str(&format!("{}_{}", removed.major(), removed.minor()));
-        if removed.patch() != 0 {
-            name.push_str(&format!("_{}", removed.patch()));
-        }
-    }
-    if let Some(replacement) = &m.replaced_by {
-        name.push_str("_Use");
-        name.push_str(&camel(replacement));
-    }
-    Ident::new(&name, Span::call_site())
+    Ident::new(&removed_trait_name(m), Span::call_site())
 }
 
 /// Escapes `{` and `}` for a `#[diagnostic::on_unimplemented]` format string.
@@ -664,27 +751,39 @@ fn removed_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> Toke
         note.push(' ');
         note.push_str(n.trim());
     }
+    // A const of a removed metric is an error when it is evaluated (at every build that
+    // uses it) and a deprecation warning wherever it is named, also under `cargo check`:
+    // the same explanation as the methods.
+    let const_message = {
+        let mut chars = note.chars();
+        let capitalized: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        format!("{message}. {capitalized}")
+    };
     let (message, label, note) = (
         format_escape(&message),
         format_escape(&label),
         format_escape(&note),
     );
     let trait_doc = format!(
-        "Implemented by nothing: the bound that makes a use of the removed metric `{}` a \
-         compile error saying so.",
+        "Implemented by nothing, and implementable by nothing (its supertrait is sealed in \
+         the runtime): the bound that makes a use of the removed metric `{}` a compile error \
+         saying so.",
         m.full_name
     );
-    let rt = rt();
+    let rt = p.rt;
     let field = &p.field;
     let family = &p.family;
     let signature = p.signature();
     let m_ty = p.metric_type();
     let c_ty = p.closed_type();
     let family_ty = p.family_type();
-    // The bodies can never run: no type implements the marker trait, so the methods can
-    // never be called. They return what the live methods return, so that the only error at
-    // a use is the one that explains the removal.
-    let unreachable = quote!(::core::unreachable!(#message));
+    // No body can run, and none has a run-time branch: the bound `&Self: #trait_name` can
+    // never hold, because its supertrait `Removed` is sealed in the runtime; the body only
+    // calls `Removed::removed`, which returns `!`.
+    let body = quote!(#rt::__private::Removed::removed(&self));
     let bind = p.has_open().then(|| {
         let bind = &p.bind;
         let open_signature = p.open_signature();
@@ -694,16 +793,21 @@ fn removed_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> Toke
             where
                 &'m Self: #trait_name,
             {
-                #unreachable
+                #body
             }
         }
     });
+    let [desc, name_const, help_const, status_const] = &p.consts;
+    let const_error = {
+        let message = format_escape(&const_message);
+        quote!(::core::panic!(#message))
+    };
     quote! {
         #[doc = #trait_doc]
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-        pub trait #trait_name {}
+        pub trait #trait_name: #rt::__private::Removed {}
 
         #[allow(non_snake_case, unused_variables, clippy::too_many_arguments)]
         impl Metrics {
@@ -712,7 +816,7 @@ fn removed_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> Toke
             where
                 &'m Self: #trait_name,
             {
-                #unreachable
+                #body
             }
 
             #bind
@@ -722,8 +826,21 @@ fn removed_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> Toke
             where
                 &'m Self: #trait_name,
             {
-                #unreachable
+                #body
             }
+
+            #[doc(hidden)]
+            #[deprecated(note = #const_message)]
+            pub const #desc: &'static #rt::MetricDesc = #const_error;
+            #[doc(hidden)]
+            #[deprecated(note = #const_message)]
+            pub const #name_const: &'static str = #const_error;
+            #[doc(hidden)]
+            #[deprecated(note = #const_message)]
+            pub const #help_const: &'static str = #const_error;
+            #[doc(hidden)]
+            #[deprecated(note = #const_message)]
+            pub const #status_const: #rt::lifecycle::Status = #const_error;
         }
     }
 }

@@ -15,6 +15,7 @@
 //! - metrics introduced after the version are `future-metric-reference` warnings.
 
 pub mod dashboard_file;
+pub mod loaded;
 pub mod rule_file;
 
 use std::collections::{HashMap, HashSet};
@@ -189,7 +190,7 @@ impl<'a> Resolver<'a> {
         let (metric, suffix) = match self.resolve(name) {
             Target::Record | Target::Foreign => return None,
             Target::Unknown => return Some(self.unknown(r)),
-            Target::Family(m) => return Some(family(r, m)),
+            Target::Family(m) => return Some(unknown_metric_reference::family(r, m)),
             Target::Sample { metric, suffix } => (metric, suffix),
         };
         let at = at?;
@@ -197,71 +198,20 @@ impl<'a> Resolver<'a> {
         let d = match status {
             Status::Active => {
                 let since = metric.since.as_ref().filter(|s| **s > at.release())?;
-                Diagnostic::new(
-                    &future_metric_reference::RULE,
-                    r.span,
-                    format!("`{name}` appears in {since}: at {at} no series has this name yet"),
-                )
-                .label(format!("introduced in {since}"))
-                .help(format!(
-                    "the reference works from {since} on; check the version (`--version` or the catalogue's `version` pin)"
-                ))
+                future_metric_reference::diagnostic(r, since, at)
             }
-            Status::Deprecated => {
-                let hidden = metric
-                    .schedule
-                    .hidden
-                    .as_ref()
-                    .map(|h| format!(" and hidden from {h}"))
-                    .unwrap_or_default();
-                let since = metric
-                    .schedule
-                    .deprecated
-                    .as_ref()
-                    .map(|d| format!(" since {d}"))
-                    .unwrap_or_default();
-                Diagnostic::new(
-                    &deprecated_metric_reference::RULE,
-                    r.span,
-                    format!("`{name}` is deprecated{since}{hidden}"),
-                )
-                .label("deprecated metric")
-                .help(self.replacement_help(metric, suffix, at))
-            }
-            Status::Hidden | Status::Removed => {
-                let what = if status == Status::Hidden {
-                    let show = crate::lifecycle::show_hidden_value(at)
-                        .map(|v| {
-                            format!(
-                                ", unless the program runs with show-hidden set to {}",
-                                v.minor_line()
-                            )
-                        })
-                        .unwrap_or_default();
-                    format!("is hidden at {at}: no series has this name{show}")
-                } else {
-                    let removed = metric
-                        .schedule
-                        .removed
-                        .as_ref()
-                        .map(|r| format!(" in {r}"))
-                        .unwrap_or_default();
-                    let deprecated = metric
-                        .schedule
-                        .deprecated
-                        .as_ref()
-                        .map(|d| format!(" (deprecated in {d})"))
-                        .unwrap_or_default();
-                    format!("was removed{removed}{deprecated}: at {at} no series has this name")
-                };
-                Diagnostic::new(
-                    &removed_metric_reference::RULE,
-                    r.span,
-                    format!("`{name}` {what}"),
-                )
-                .label(format!("{status} metric"))
-                .help(self.replacement_help(metric, suffix, at))
-            }
+            Status::Deprecated => deprecated_metric_reference::diagnostic(
+                r,
+                metric,
+                self.replacement_help(metric, suffix, at),
+            ),
+            Status::Hidden | Status::Removed => removed_metric_reference::diagnostic(
+                r,
+                metric,
+                status,
+                at,
+                self.replacement_help(metric, suffix, at),
+            ),
         };
         Some(d.metric(&metric.full_name))
     }
@@ -303,16 +253,7 @@ impl<'a> Resolver<'a> {
         let help = crate::suggest::did_you_mean(&r.name, candidates).unwrap_or_else(|| {
             "`schema status` lists the catalogue's metrics and their exposed names".to_owned()
         });
-        Diagnostic::new(
-            &unknown_metric_reference::RULE,
-            r.span,
-            format!(
-                "`{}` is not a metric of the catalogue, nor a recorded series",
-                r.name
-            ),
-        )
-        .label("unknown metric")
-        .help(help)
+        unknown_metric_reference::unknown(r, help)
     }
 
     /// Every problem of the expressions `exprs` at `at`, in file order: invalid PromQL and
@@ -333,26 +274,6 @@ impl<'a> Resolver<'a> {
     }
 }
 
-fn family(r: &Located, m: &Metric) -> Diagnostic {
-    let samples = m.exposed_names().samples;
-    let list = samples.join("`, `");
-    Diagnostic::new(
-        &unknown_metric_reference::RULE,
-        r.span,
-        format!(
-            "`{}` is the family name of {} `{}`: no series has this name",
-            r.name, m.kind, m.full_name
-        ),
-    )
-    .label("not a series name")
-    .help(if samples.len() == 1 {
-        format!("write `{list}`")
-    } else {
-        format!("write one of `{list}`")
-    })
-    .metric(&m.full_name)
-}
-
 /// True when `to` can replace `from` by renaming: same type and same labels.
 fn is_rename(from: &Metric, to: &Metric) -> bool {
     fn names(m: &Metric) -> Vec<&str> {
@@ -365,21 +286,22 @@ fn is_rename(from: &Metric, to: &Metric) -> bool {
 
 /// The suffixes of exposed sample names.
 fn sample_suffix(suffix: &str) -> &'static str {
-    ["_total", "_bucket", "_sum", "_count", "_info"]
+    crate::lifecycle::exposition::SAMPLE_SUFFIXES
         .into_iter()
         .find(|s| *s == suffix)
         .unwrap_or("")
 }
 
-/// Reports the diagnostics of `rule` about the expressions of the catalogue's own rules.
-pub(crate) fn report_catalogue(cx: &mut crate::lint::Context<'_>, rule: &crate::lint::Rule) {
+/// The reference pass ([`crate::lint::Pass::References`]): reports every problem of the
+/// expressions of the catalogue's own rules, whatever its rule, in one run.
+pub(crate) fn report_catalogue(cx: &mut crate::lint::Context<'_>) {
     if cx.cat.alerts.is_empty() && cx.cat.records.is_empty() {
         return;
     }
     let found = cx
         .resolver()
         .check_all(cx.cat.complete_rules().map(|r| r.expr()), cx.version);
-    for d in found.into_iter().filter(|d| d.rule == rule.id) {
+    for d in found {
         cx.report(d);
     }
 }

@@ -11,42 +11,7 @@ use crate::metric::Sample;
 use crate::{MetricDesc, MetricType};
 use number::{write_f64, write_u64};
 
-/// An exposition format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// The Prometheus text format, version 0.0.4. Counters are families named
-    /// `<name>_total`; info metrics are gauges named `<name>_info`.
-    Text,
-    /// OpenMetrics 1.0.0. Counters are families `<name>` with samples `<name>_total`, info
-    /// metrics are `info` families, units get a `# UNIT` line, and the exposition ends with
-    /// `# EOF`.
-    OpenMetrics,
-}
-
-impl Format {
-    /// The HTTP `Content-Type` of this format.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Text => negotiate::TEXT_CONTENT_TYPE,
-            Format::OpenMetrics => negotiate::OPENMETRICS_CONTENT_TYPE,
-        }
-    }
-}
-
-impl std::str::FromStr for Format {
-    type Err = String;
-
-    /// `text` or `openmetrics`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "text" => Ok(Format::Text),
-            "openmetrics" => Ok(Format::OpenMetrics),
-            _ => Err(format!(
-                "unknown format {s:?}: expected \"text\" or \"openmetrics\""
-            )),
-        }
-    }
-}
+pub use crate::lifecycle::Format;
 
 /// Everything about a family that is rendered once, at construction.
 #[derive(Debug)]
@@ -71,12 +36,10 @@ impl FamilyText {
     pub(crate) fn new(desc: &MetricDesc, help: &str, bounds: &[f64]) -> Self {
         let name = desc.name;
         let ty = desc.metric_type;
-        let (text_family, text_type) = match ty {
-            MetricType::Counter => (format!("{name}_total"), "counter"),
-            MetricType::Gauge => (name.to_owned(), "gauge"),
-            MetricType::Histogram => (name.to_owned(), "histogram"),
-            MetricType::Info => (format!("{name}_info"), "gauge"),
-        };
+        let text_family = format!("{name}{}", ty.family_suffix(Format::Text));
+        let text_type = ty.type_word(Format::Text);
+        let om_family = format!("{name}{}", ty.family_suffix(Format::OpenMetrics));
+        let om_type = ty.type_word(Format::OpenMetrics);
         let mut header_text = Vec::new();
         header_text.extend_from_slice(b"# HELP ");
         header_text.extend_from_slice(text_family.as_bytes());
@@ -85,19 +48,21 @@ impl FamilyText {
         header_text.extend_from_slice(format!("\n# TYPE {text_family} {text_type}\n").as_bytes());
 
         let mut header_om = Vec::new();
-        header_om.extend_from_slice(format!("# HELP {name} ").as_bytes());
+        header_om.extend_from_slice(format!("# HELP {om_family} ").as_bytes());
         escape_help(&mut header_om, help, true);
-        header_om.extend_from_slice(format!("\n# TYPE {name} {}\n", ty.as_str()).as_bytes());
+        header_om.extend_from_slice(format!("\n# TYPE {om_family} {om_type}\n").as_bytes());
         if let Some(unit) = desc.unit {
-            header_om.extend_from_slice(format!("# UNIT {name} {unit}\n").as_bytes());
+            header_om.extend_from_slice(format!("# UNIT {om_family} {unit}\n").as_bytes());
         }
 
-        let sample = match ty {
-            MetricType::Counter => format!("{name}_total"),
-            MetricType::Gauge => name.to_owned(),
-            MetricType::Histogram => format!("{name}_bucket"),
-            MetricType::Info => format!("{name}_info"),
-        };
+        // `<name>_total`, `<name>`, `<name>_bucket` or `<name>_info`; histograms then
+        // `_sum` and `_count`.
+        let samples: Vec<String> = ty
+            .sample_suffixes()
+            .iter()
+            .map(|s| format!("{name}{s}"))
+            .collect();
+        let sample_at = |i: usize| samples.get(i).cloned().unwrap_or_default();
         let le = |om: bool| -> Box<[Box<[u8]>]> {
             bounds
                 .iter()
@@ -116,9 +81,9 @@ impl FamilyText {
             metric_type: ty,
             header_text: header_text.into(),
             header_om: header_om.into(),
-            sample: sample.into_bytes().into(),
-            sum: format!("{name}_sum").into_bytes().into(),
-            count: format!("{name}_count").into_bytes().into(),
+            sample: sample_at(0).into_bytes().into(),
+            sum: sample_at(1).into_bytes().into(),
+            count: sample_at(2).into_bytes().into(),
             le_text: if histogram { le(false) } else { Box::new([]) },
             le_om: if histogram { le(true) } else { Box::new([]) },
             negative_bounds: bounds.iter().any(|&b| b < 0.0),

@@ -11,11 +11,7 @@ pub struct Negotiated {
     pub content_type: &'static str,
 }
 
-/// The text format's content type.
-pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
-/// OpenMetrics 1.0.0's content type.
-pub const OPENMETRICS_CONTENT_TYPE: &str =
-    "application/openmetrics-text; version=1.0.0; charset=utf-8";
+pub use crate::lifecycle::exposition::{OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
 const OPENMETRICS_0_0_1_CONTENT_TYPE: &str =
     "application/openmetrics-text; version=0.0.1; charset=utf-8";
 

@@ -70,55 +70,14 @@ impl HistogramSnapshot {
     }
 }
 
-/// Bucket bounds that cannot be used.
-#[derive(Clone, Debug, PartialEq)]
-pub enum InvalidBuckets {
-    /// A bound is NaN.
-    NaN {
-        /// Its position.
-        index: usize,
-    },
-    /// A bound is not greater than the one before it.
-    NotIncreasing {
-        /// Its position.
-        index: usize,
-        /// The bound.
-        value: f64,
-        /// The bound before it.
-        previous: f64,
-    },
-    /// `-Inf` as a bound, or `+Inf` anywhere but last.
-    Infinite {
-        /// Its position.
-        index: usize,
-    },
-}
-
-impl fmt::Display for InvalidBuckets {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            InvalidBuckets::NaN { index } => write!(f, "bucket bound #{index} is NaN"),
-            InvalidBuckets::NotIncreasing {
-                index,
-                value,
-                previous,
-            } => write!(
-                f,
-                "bucket bounds must be strictly increasing: bound #{index} ({value}) is not \
-                 greater than the one before it ({previous})"
-            ),
-            InvalidBuckets::Infinite { index } => write!(
-                f,
-                "bucket bound #{index} is infinite: only a last +Inf is allowed (and implied)"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for InvalidBuckets {}
+/// Bucket bounds that cannot be used: the shared
+/// [`BoundsError`](crate::lifecycle::exposition::BoundsError).
+pub use crate::lifecycle::exposition::BoundsError as InvalidBuckets;
 
 /// Checks histogram bounds: strictly increasing, no NaN, no `-Inf`; a trailing `+Inf` is
-/// dropped (the `+Inf` bucket always exists).
+/// dropped (the `+Inf` bucket always exists). The rules are
+/// [`check_bounds`](crate::lifecycle::exposition::check_bounds)'s, which the catalogue
+/// checks too.
 ///
 /// ```
 /// use metrics_schema_runtime::validate_buckets;
@@ -127,26 +86,7 @@ impl std::error::Error for InvalidBuckets {}
 /// assert!(validate_buckets(&[2.0, 1.0]).is_err());
 /// ```
 pub fn validate_buckets(bounds: &[f64]) -> Result<Arc<[f64]>, InvalidBuckets> {
-    let bounds = match bounds.split_last() {
-        Some((last, rest)) if *last == f64::INFINITY => rest,
-        _ => bounds,
-    };
-    for (index, &value) in bounds.iter().enumerate() {
-        if value.is_nan() {
-            return Err(InvalidBuckets::NaN { index });
-        }
-        if value.is_infinite() {
-            return Err(InvalidBuckets::Infinite { index });
-        }
-        if index > 0 && value <= bounds[index - 1] {
-            return Err(InvalidBuckets::NotIncreasing {
-                index,
-                value,
-                previous: bounds[index - 1],
-            });
-        }
-    }
-    Ok(bounds.into())
+    crate::lifecycle::exposition::check_bounds(bounds).map(Arc::from)
 }
 
 impl Histogram {

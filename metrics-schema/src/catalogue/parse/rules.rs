@@ -2,25 +2,36 @@
 
 use toml::de::DeValue;
 
-use super::{Entry, Reader, article};
+use super::{Entry, Key, Reader, article, keys};
 use crate::catalogue::{Alert, Keys, Record, RuleEntry};
 use crate::diagnostic::Diagnostic;
 use crate::lint::rules::parse as parse_rule;
 use crate::promql::Expression;
 use crate::source::Span;
 
-const ALERT_KEYS: &[&str] = &[
-    "name",
-    "expr",
-    "for",
-    "severity",
-    "summary",
-    "description",
-    "labels",
-    "annotations",
-    "group",
-];
-const RECORD_KEYS: &[&str] = &["name", "expr", "labels", "group"];
+keys!(
+    /// The keys of an `[[alert]]` table.
+    AlertKey {
+        Name = "name",
+        Expr = "expr",
+        For = "for",
+        Severity = "severity",
+        Summary = "summary",
+        Description = "description",
+        Labels = "labels",
+        Annotations = "annotations",
+        Group = "group",
+    }
+);
+keys!(
+    /// The keys of a `[[record]]` table.
+    RecordKey {
+        Name = "name",
+        Expr = "expr",
+        Labels = "labels",
+        Group = "group",
+    }
+);
 
 impl Reader<'_> {
     pub(super) fn alerts(&mut self, entry: &Entry<'_, '_>) -> Vec<Alert> {
@@ -42,18 +53,18 @@ impl Reader<'_> {
                 complete: false,
             };
             let (mut name, mut expr, mut summary) = (None, None, None);
-            for e in self.entries(table, CX, ALERT_KEYS) {
+            for (key, e) in self.entries(table, CX) {
                 a.keys.push(e.name, e.key, e.value_span());
-                match e.name {
-                    "name" => name = self.string(&e, CX),
-                    "expr" => expr = self.expression(&e, CX),
-                    "for" => a.for_ = self.string(&e, CX),
-                    "severity" => a.severity = self.string(&e, CX),
-                    "summary" => summary = self.string(&e, CX),
-                    "description" => a.description = self.string(&e, CX),
-                    "labels" => a.labels = self.string_table(&e, CX),
-                    "annotations" => a.annotations = self.string_table(&e, CX),
-                    _ => a.group = self.string(&e, CX),
+                match key {
+                    AlertKey::Name => name = self.string(&e, CX),
+                    AlertKey::Expr => expr = self.expression(&e, CX),
+                    AlertKey::For => a.for_ = self.string(&e, CX),
+                    AlertKey::Severity => a.severity = self.string(&e, CX),
+                    AlertKey::Summary => summary = self.string(&e, CX),
+                    AlertKey::Description => a.description = self.string(&e, CX),
+                    AlertKey::Labels => a.labels = self.string_table(&e, CX),
+                    AlertKey::Annotations => a.annotations = self.string_table(&e, CX),
+                    AlertKey::Group => a.group = self.string(&e, CX),
                 }
             }
             self.require(
@@ -100,13 +111,13 @@ impl Reader<'_> {
                 complete: false,
             };
             let (mut name, mut expr) = (None, None);
-            for e in self.entries(table, CX, RECORD_KEYS) {
+            for (key, e) in self.entries(table, CX) {
                 r.keys.push(e.name, e.key, e.value_span());
-                match e.name {
-                    "name" => name = self.string(&e, CX),
-                    "expr" => expr = self.expression(&e, CX),
-                    "labels" => r.labels = self.string_table(&e, CX),
-                    _ => r.group = self.string(&e, CX),
+                match key {
+                    RecordKey::Name => name = self.string(&e, CX),
+                    RecordKey::Expr => expr = self.expression(&e, CX),
+                    RecordKey::Labels => r.labels = self.string_table(&e, CX),
+                    RecordKey::Group => r.group = self.string(&e, CX),
                 }
             }
             self.require(

@@ -1,7 +1,9 @@
 //! `deprecated-metric-reference`: PromQL references a metric deprecated at the version.
 
-use crate::diagnostic::Severity;
-use crate::lint::{Check, Context, Rule, RuleKind};
+use crate::catalogue::Metric;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::{Check, Pass, Rule, RuleKind};
+use crate::promql::Located;
 
 pub(crate) static RULE: Rule = Rule {
     id: "deprecated-metric-reference",
@@ -55,9 +57,28 @@ name = "KvCacheFull"
 expr = "app_kv_cache_usage_ratio > 0.9"
 summary = "The KV cache is almost full."
 "#,
-    check: Check::Model(check),
+    check: Check::Pass(Pass::References),
 };
 
-fn check(cx: &mut Context<'_>) {
-    crate::refs::report_catalogue(cx, &RULE);
+/// Reference `r` to `metric`, deprecated at the version; `help` names the replacement.
+pub(crate) fn diagnostic(r: &Located, metric: &Metric, help: String) -> Diagnostic {
+    let hidden = metric
+        .schedule
+        .hidden
+        .as_ref()
+        .map(|h| format!(" and hidden from {h}"))
+        .unwrap_or_default();
+    let since = metric
+        .schedule
+        .deprecated
+        .as_ref()
+        .map(|d| format!(" since {d}"))
+        .unwrap_or_default();
+    Diagnostic::new(
+        &RULE,
+        r.span,
+        format!("`{}` is deprecated{since}{hidden}", r.name),
+    )
+    .label("deprecated metric")
+    .help(help)
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use crate::catalogue::{Metric, MetricKind};
+use crate::catalogue::Metric;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{Check, Context, Rule, RuleKind};
 
@@ -77,16 +77,13 @@ impl Hash for Name<'_> {
     }
 }
 
-/// The family and sample names of a metric (see `Metric::exposed_names`).
+/// Every name a metric occupies in either format (family and sample names).
 fn names(m: &Metric) -> impl Iterator<Item = Name<'_>> {
     let full = m.full_name.as_str();
-    let suffixes: &[&'static str] = match m.kind {
-        MetricKind::Counter => &["", "_total"],
-        MetricKind::Gauge => &[""],
-        MetricKind::Histogram => &["", "_bucket", "_sum", "_count"],
-        MetricKind::Info => &["", "_info"],
-    };
-    suffixes.iter().map(move |s| Name(full, s))
+    m.kind
+        .occupied_suffixes()
+        .iter()
+        .map(move |s| Name(full, s))
 }
 
 fn check(cx: &mut Context<'_>) {

@@ -1,7 +1,9 @@
 //! `future-metric-reference`: PromQL references a metric introduced after the version.
 
-use crate::diagnostic::Severity;
-use crate::lint::{Check, Context, Rule, RuleKind};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lifecycle::Version;
+use crate::lint::{Check, Pass, Rule, RuleKind};
+use crate::promql::Located;
 
 pub(crate) static RULE: Rule = Rule {
     id: "future-metric-reference",
@@ -46,9 +48,19 @@ name = "SlowDecoding"
 expr = "histogram_quantile(0.9, sum by (le) (rate(inter_token_latency_seconds_bucket[5m]))) > 0.2"
 summary = "Tokens come slowly."
 "#,
-    check: Check::Model(check),
+    check: Check::Pass(Pass::References),
 };
 
-fn check(cx: &mut Context<'_>) {
-    crate::refs::report_catalogue(cx, &RULE);
+/// Reference `r` to a metric introduced in `since`, later than `at`.
+pub(crate) fn diagnostic(r: &Located, since: &Version, at: &Version) -> Diagnostic {
+    let name = &r.name;
+    Diagnostic::new(
+        &RULE,
+        r.span,
+        format!("`{name}` appears in {since}: at {at} no series has this name yet"),
+    )
+    .label(format!("introduced in {since}"))
+    .help(format!(
+        "the reference works from {since} on; check the version (`--version` or the catalogue's `version` pin)"
+    ))
 }

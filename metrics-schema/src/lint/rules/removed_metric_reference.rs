@@ -1,7 +1,10 @@
 //! `removed-metric-reference`: PromQL references a metric hidden or removed at the version.
 
-use crate::diagnostic::Severity;
-use crate::lint::{Check, Context, Rule, RuleKind};
+use crate::catalogue::Metric;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lifecycle::{Status, Version};
+use crate::lint::{Check, Pass, Rule, RuleKind};
+use crate::promql::Located;
 
 pub(crate) static RULE: Rule = Rule {
     id: "removed-metric-reference",
@@ -56,9 +59,44 @@ name = "KvCacheFull"
 expr = "app_kv_cache_usage_ratio > 0.9"
 summary = "The KV cache is almost full."
 "#,
-    check: Check::Model(check),
+    check: Check::Pass(Pass::References),
 };
 
-fn check(cx: &mut Context<'_>) {
-    crate::refs::report_catalogue(cx, &RULE);
+/// Reference `r` to `metric`, hidden or removed (`status`) at `at`; `help` names the
+/// replacement.
+pub(crate) fn diagnostic(
+    r: &Located,
+    metric: &Metric,
+    status: Status,
+    at: &Version,
+    help: String,
+) -> Diagnostic {
+    let what = if status == Status::Hidden {
+        let show = crate::lifecycle::show_hidden_value(at)
+            .map(|v| {
+                format!(
+                    ", unless the program runs with show-hidden set to {}",
+                    v.minor_line()
+                )
+            })
+            .unwrap_or_default();
+        format!("is hidden at {at}: no series has this name{show}")
+    } else {
+        let removed = metric
+            .schedule
+            .removed
+            .as_ref()
+            .map(|r| format!(" in {r}"))
+            .unwrap_or_default();
+        let deprecated = metric
+            .schedule
+            .deprecated
+            .as_ref()
+            .map(|d| format!(" (deprecated in {d})"))
+            .unwrap_or_default();
+        format!("was removed{removed}{deprecated}: at {at} no series has this name")
+    };
+    Diagnostic::new(&RULE, r.span, format!("`{}` {what}", r.name))
+        .label(format!("{status} metric"))
+        .help(help)
 }

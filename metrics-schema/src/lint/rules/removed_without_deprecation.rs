@@ -3,7 +3,9 @@
 //! A compatibility rule: it compares a catalogue with the previous release's and runs only
 //! with a baseline.
 
-use crate::diagnostic::Severity;
+use crate::catalogue::Metric;
+use crate::compat::{Context, EarlierDates, VersionText, earlier_dates};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{Check, Rule, RuleKind};
 
 pub(crate) static RULE: Rule = Rule {
@@ -54,5 +56,93 @@ type = "counter"
 help = "Prefix cache hits, in cached tokens."
 stability = "stable"
 "#,
-    check: Check::Baseline,
+    check: Check::Baseline(check),
 };
+
+fn check(cx: &mut Context<'_>, o: &Metric, n: Option<&Metric>) {
+    match n {
+        None => deleted(cx, o),
+        Some(n) => policy_shrank(cx, o, n),
+    }
+}
+
+/// `o` is not in the new catalogue.
+fn deleted(cx: &mut Context<'_>, o: &Metric) {
+    let exposed = o.exposed_names().samples.join("`, `");
+    let (message, label, help) = match (&o.schedule.deprecated, &o.schedule.removed) {
+        (None, _) => (
+            format!(
+                "metric `{}` was deleted from the catalogue without deprecation: queries of `{exposed}` stop working",
+                o.full_name
+            ),
+            "deleted without deprecation",
+            match crate::suggest::closest(&o.name, cx.rename_candidates.iter().copied()) {
+                Some(renamed) => format!(
+                    "if it was renamed to `{renamed}`, keep this table and deprecate it: `deprecated = \"X.Y\"` and `replaced_by = \"{renamed}\"`; it is hidden and removed as the policy says"
+                ),
+                None => "keep its `[[metric]]` table and deprecate it (`deprecated = \"X.Y\"`, with `replaced_by` when there is a successor); it is hidden and removed as the policy says".to_owned(),
+            },
+        ),
+        (Some(d), Some(removal)) if cx.at.is_none_or(|v| v.release() < *removal) => (
+            format!(
+                "metric `{}` was deleted from the catalogue before its removal date {removal} (deprecated in {d})",
+                o.full_name
+            ),
+            "deleted before its removal date",
+            format!(
+                "keep its `[[metric]]` table: it is hidden and then removed in {removal} by the policy, and stays in the catalogue as history"
+            ),
+        ),
+        _ => (
+            format!(
+                "metric `{}` was deleted from the catalogue; removed metrics stay as history",
+                o.full_name
+            ),
+            "deleted from the catalogue",
+            "keep its `[[metric]]` table: generated docs list it with its replacement, and its name cannot be reused".to_owned(),
+        ),
+    };
+    let d = Diagnostic::new(&RULE, o.header, message)
+        .label(label)
+        .help(help);
+    cx.report_deleted(&RULE, o, d);
+}
+
+/// The lifecycle is written as before, but a shorter policy window moved its hiding or
+/// removal earlier (`lifecycle-rewritten` reports dates rewritten by hand).
+fn policy_shrank(cx: &mut Context<'_>, o: &Metric, n: &Metric) {
+    if o.lifecycle != n.lifecycle {
+        return;
+    }
+    let Some(EarlierDates { hidden, removed }) = earlier_dates(o, n) else {
+        return;
+    };
+    if hidden.is_none() && removed.is_none() {
+        return;
+    }
+    let mut moved = Vec::new();
+    let mut keep = Vec::new();
+    if let Some((before, after)) = &hidden {
+        moved.push(format!("hidden from {after} instead of {before}"));
+        keep.push(format!("hidden = \"{}\"", before.minor_line_or_full()));
+    }
+    if let Some((before, after)) = &removed {
+        moved.push(format!("removed in {after} instead of {before}"));
+        keep.push(format!("removed = \"{}\"", before.minor_line_or_full()));
+    }
+    let d = Diagnostic::new(
+        &RULE,
+        n.keys.value("deprecated").unwrap_or(n.header),
+        format!(
+            "`{}` is now {}, before its policy dates: the deprecation policy changed",
+            n.full_name,
+            moved.join(" and ")
+        ),
+    )
+    .label("dates derived from a shorter window")
+    .help(format!(
+        "write `{}` to keep the dates the previous release announced",
+        keep.join("` and `")
+    ));
+    cx.report(&RULE, o, n, d);
+}

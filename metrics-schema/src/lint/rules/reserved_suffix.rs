@@ -1,6 +1,7 @@
 //! `reserved-suffix`: a name ending in a suffix the exposition generates.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lifecycle::exposition::{CREATED_SUFFIX, SAMPLE_SUFFIXES};
 use crate::lint::{Check, Context, Rule, RuleKind};
 
 pub(crate) static RULE: Rule = Rule {
@@ -25,11 +26,18 @@ help = "Requests being processed."
     check: Check::Model(check),
 };
 
-const SUFFIXES: [&str; 5] = ["_bucket", "_count", "_sum", "_info", "_created"];
+/// The generated suffixes, but `_total`, which has rules of its own
+/// (`counter-total-suffix`, `non-counter-total-suffix`).
+fn suffixes() -> impl Iterator<Item = &'static str> {
+    SAMPLE_SUFFIXES
+        .into_iter()
+        .filter(|s| *s != "_total")
+        .chain([CREATED_SUFFIX])
+}
 
 fn check(cx: &mut Context<'_>) {
     for m in cx.metrics() {
-        let Some(suffix) = SUFFIXES.iter().find(|s| m.name.ends_with(*s)) else {
+        let Some(suffix) = suffixes().find(|s| m.name.ends_with(*s)) else {
             continue;
         };
         if let Some(key) = m.keys.key("name") {

@@ -3,7 +3,9 @@
 //! A compatibility rule: it compares a catalogue with the previous release's and runs only
 //! with a baseline.
 
-use crate::diagnostic::Severity;
+use crate::catalogue::Metric;
+use crate::compat::{Context, at_key};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{Check, Rule, RuleKind};
 
 pub(crate) static RULE: Rule = Rule {
@@ -51,5 +53,29 @@ type = "counter"
 help = "Number of preemptions."
 stability = "stable"
 "#,
-    check: Check::Baseline,
+    check: Check::Baseline(check),
 };
+
+fn check(cx: &mut Context<'_>, o: &Metric, n: Option<&Metric>) {
+    let Some(n) = n else {
+        return;
+    };
+    if o.kind == n.kind {
+        return;
+    }
+    let rule = &RULE;
+    let d = Diagnostic::new(
+        rule,
+        at_key(n, "type"),
+        format!(
+            "the type of {} metric `{}` changed from {} to {}",
+            o.stability, n.full_name, o.kind, n.kind
+        ),
+    )
+    .label(format!("was {}", o.kind))
+    .help(format!(
+        "add a {} under a new name and deprecate `{}` with `replaced_by`",
+        n.kind, n.name
+    ));
+    cx.report(rule, o, n, d);
+}

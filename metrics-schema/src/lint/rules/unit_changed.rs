@@ -3,7 +3,9 @@
 //! A compatibility rule: it compares a catalogue with the previous release's and runs only
 //! with a baseline.
 
-use crate::diagnostic::Severity;
+use crate::catalogue::Metric;
+use crate::compat::Context;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{Check, Rule, RuleKind};
 
 pub(crate) static RULE: Rule = Rule {
@@ -53,5 +55,43 @@ stability = "stable"
 unit = "seconds"
 buckets = "runtime"
 "#,
-    check: Check::Baseline,
+    check: Check::Baseline(check),
 };
+
+fn check(cx: &mut Context<'_>, o: &Metric, n: Option<&Metric>) {
+    let Some(n) = n else {
+        return;
+    };
+    let Some(before) = &o.unit else {
+        // Declaring the unit the name already carries changes no series.
+        return;
+    };
+    if n.unit.as_ref() == Some(before) {
+        return;
+    }
+    let rule = &RULE;
+    let (message, label) = match &n.unit {
+        Some(after) => (
+            format!(
+                "the unit of {} metric `{}` changed from `{before}` to `{after}`",
+                o.stability, n.full_name
+            ),
+            format!("was `{before}`"),
+        ),
+        None => (
+            format!(
+                "{} metric `{}` no longer declares its unit `{before}`",
+                o.stability, n.full_name
+            ),
+            format!("unit `{before}` dropped"),
+        ),
+    };
+    let span = n.keys.value("unit").unwrap_or(n.header);
+    let d = Diagnostic::new(rule, span, message)
+        .label(label)
+        .help(format!(
+            "keep `unit = \"{before}\"`, or introduce a metric named with the new unit and deprecate `{}`",
+            n.name
+        ));
+    cx.report(rule, o, n, d);
+}

@@ -1,7 +1,7 @@
 //! `unit-mismatch`: a metric's `unit` is not the suffix of its name.
 
-use crate::catalogue::is_valid_name;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lifecycle::exposition::UnitError;
 use crate::lint::{Check, Context, Rule, RuleKind};
 
 pub(crate) static RULE: Rule = Rule {
@@ -36,18 +36,18 @@ fn check(cx: &mut Context<'_>) {
         let (Some(unit), Some(key)) = (&m.unit, m.keys.key("unit")) else {
             continue;
         };
-        let message = if unit.is_empty() || !is_valid_name(unit) {
-            format!(
+        // The local name carries the unit (a counter's before the `_total` the
+        // exposition adds). Types without units are `unit-not-allowed`.
+        let message = match m.kind.check_unit(&m.name, unit) {
+            Ok(()) | Err(UnitError::NotTaken(_)) => continue,
+            Err(UnitError::Invalid) => format!(
                 "unit {unit:?} of metric `{}` is not a valid name part",
                 m.name
-            )
-        } else if m.name.ends_with(&format!("_{unit}")) {
-            continue;
-        } else {
-            format!(
+            ),
+            Err(UnitError::NotSuffix) => format!(
                 "metric `{}` has unit `{unit}` but its name does not end in `_{unit}`",
                 m.name
-            )
+            ),
         };
         let d = Diagnostic::new(&RULE, key, message)
             .label("not the name's suffix")

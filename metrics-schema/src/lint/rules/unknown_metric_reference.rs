@@ -1,7 +1,9 @@
 //! `unknown-metric-reference`: PromQL references a name no metric of the catalogue exposes.
 
-use crate::diagnostic::Severity;
-use crate::lint::{Check, Context, Rule, RuleKind};
+use crate::catalogue::Metric;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::{Check, Pass, Rule, RuleKind};
+use crate::promql::Located;
 
 pub(crate) static RULE: Rule = Rule {
     id: "unknown-metric-reference",
@@ -45,9 +47,40 @@ expr = "sum(rate(app_requests_total[5m])) == 0"
 for = "10m"
 summary = "The app serves no requests."
 "#,
-    check: Check::Model(check),
+    check: Check::Pass(Pass::References),
 };
 
-fn check(cx: &mut Context<'_>) {
-    crate::refs::report_catalogue(cx, &RULE);
+/// Reference `r` to a name no metric or recording rule produces; `help` suggests one.
+pub(crate) fn unknown(r: &Located, help: String) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        r.span,
+        format!(
+            "`{}` is not a metric of the catalogue, nor a recorded series",
+            r.name
+        ),
+    )
+    .label("unknown metric")
+    .help(help)
+}
+
+/// Reference `r` to the family name of `m`, which no series has.
+pub(crate) fn family(r: &Located, m: &Metric) -> Diagnostic {
+    let samples = m.exposed_names().samples;
+    let list = samples.join("`, `");
+    Diagnostic::new(
+        &RULE,
+        r.span,
+        format!(
+            "`{}` is the family name of {} `{}`: no series has this name",
+            r.name, m.kind, m.full_name
+        ),
+    )
+    .label("not a series name")
+    .help(if samples.len() == 1 {
+        format!("write `{list}`")
+    } else {
+        format!("write one of `{list}`")
+    })
+    .metric(&m.full_name)
 }

@@ -1,0 +1,110 @@
+//! The Python module generated for a small catalogue with every lifecycle status, as a
+//! golden snapshot reviewed like code (`tests/python/lifecycle.toml` at 0.11.2 and at the
+//! major release 1.0.0), and the generator's refusals.
+
+use metrics_schema::lifecycle::Version;
+use metrics_schema::{Options, check, python};
+
+const CATALOGUE: &str = include_str!("python/lifecycle.toml");
+
+fn module_at(text: &str, version: &str) -> Result<String, python::GenerateError> {
+    let checked = check(text, "lifecycle.toml", &Options::default());
+    assert!(!checked.has_errors(), "{}", checked.render_plain());
+    let catalogue = checked.catalogue.expect("a valid catalogue");
+    python::generate(
+        &catalogue,
+        "lifecycle.toml",
+        &Version::parse(version).unwrap(),
+    )
+}
+
+#[test]
+fn every_lifecycle_status_at_0_11_2() {
+    let module = module_at(CATALOGUE, "0.11.2").unwrap();
+    insta::assert_snapshot!("python_lifecycle_0_11_2", module);
+}
+
+#[test]
+fn a_major_release_has_no_show_hidden_value() {
+    let module = module_at(CATALOGUE, "1.0.0").unwrap();
+    assert!(module.contains("SHOW_HIDDEN_VALUE: Optional[str] = None\n"));
+    assert!(module.contains("1.0 is a major release with no previous minor release"));
+    // Every deprecated metric is removed by 1.0.0: no property, an AttributeError instead.
+    assert!(!module.contains("def old_cache_usage_ratio(self)"));
+    assert!(module.contains(
+        "\"old_cache_usage_ratio\": \"metric `engine_old_cache_usage_ratio` was removed in 0.13.0"
+    ));
+}
+
+#[test]
+fn colliding_python_names_are_refused() {
+    // A label named `metrics` would generate the enum `Metrics`: the `generated-name` rule
+    // refuses it for both generators before either runs.
+    let clash = r#"
+[labels.metrics]
+values = ["a", "b"]
+
+[[metric]]
+name = "requests"
+type = "counter"
+help = "Requests."
+labels = ["metrics"]
+"#;
+    let lint = check(clash, "lifecycle.toml", &Options::default()).render_plain();
+    assert!(
+        lint.contains("error[generated-name]: label `metrics` generates `Metrics`"),
+        "{lint}"
+    );
+
+    // A metric named like a method of the Python `Metrics` class.
+    let text = r#"
+[catalogue]
+namespace = "engine"
+
+[[metric]]
+name = "overflow_count"
+type = "counter"
+help = "Shadows a method of Metrics."
+"#;
+    let err = module_at(text, "1.2.0").unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message
+            .contains("metric `overflow_count` generates the attribute `Metrics.overflow_count`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn multiprocess_mode_is_checked() {
+    let bad = |extra: &str, kind: &str| {
+        let text = format!("[[metric]]\nname = \"x\"\ntype = \"{kind}\"\nhelp = \"X.\"\n{extra}\n");
+        check(&text, "m.toml", &Options::default()).render_plain()
+    };
+    let unknown = bad("multiprocess_mode = \"mostrecnt\"", "gauge");
+    assert!(
+        unknown.contains("error[parse]: unknown multiprocess_mode \"mostrecnt\""),
+        "{unknown}"
+    );
+    assert!(unknown.contains("did you mean `mostrecent`?"), "{unknown}");
+    assert!(unknown.contains("m.toml:5:1"), "{unknown}");
+    let counter = bad("multiprocess_mode = \"sum\"", "counter");
+    assert!(
+        counter.contains("`multiprocess_mode` applies to gauges only, not to a counter"),
+        "{counter}"
+    );
+    let fine = bad("multiprocess_mode = \"livesum\"", "gauge");
+    assert!(fine.is_empty(), "{fine}");
+}
+
+#[test]
+fn python_literals_escape_everything() {
+    assert_eq!(
+        python::string_literal("a\"b\\c\nd\u{1}"),
+        "\"a\\\"b\\\\c\\nd\\x01\""
+    );
+    assert_eq!(python::enum_member("tool-call"), "TOOL_CALL");
+    assert_eq!(python::enum_member("0"), "N0");
+    assert_eq!(python::identifier("class"), "class_");
+    assert_eq!(python::identifier("requests"), "requests");
+}
