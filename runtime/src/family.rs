@@ -1,25 +1,46 @@
 //! Label families: every series of one metric, addressed by open values and closed enums.
+//!
+//! # Storage of open-label families
+//!
+//! Rows (one per combination of open values) get dense ids in insertion order. Each open
+//! label interns its distinct values once (an [`Index`] from the value's hash to its id,
+//! the values in [`Chunks`]); a family with one open label uses that index for its rows
+//! too (a row *is* a value), one with several keeps a row index over the hash of all
+//! values and the value ids of each row. The series of a row are `cardinality`
+//! consecutive primitives in a chunk of [`Chunks`], so a [`Bound`] handle is that chunk
+//! (an `Arc`), an offset and a stride. The first [`PADDED_ROWS`] rows — the ones a
+//! long-running process binds and records into from many threads — are spread one per
+//! 128 bytes so that threads never false-share; later rows are packed.
+//!
+//! Label names and closed values are rendered once per family, cut where open values go;
+//! encoding copies those pieces and the (escaped) values.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::marker::PhantomData;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use crate::encoding::{FamilyText, Format, render_labels};
+use crate::encoding::{
+    FamilyText, Format, needs_escape, push_escaped_label_value, render_label_pieces,
+    write_escaped_label_value, write_short, write_value,
+};
 use crate::label::decode;
 use crate::lifecycle::{Version, deprecation_notice, exposition, help_with_notice};
 use crate::metric::{Metric, Sample};
 use crate::options::resolve_buckets;
-use crate::table::{AppendVec, HashTable};
+use crate::table::{CHUNK0, Chunks, Index};
 use crate::{
     BuildError, ClosedLabels, LabelKind, MetricDesc, MetricType, OVERFLOW_VALUE, Options, Stage,
 };
 
-/// One series, alone on its cache line(s) so that threads recording into neighbouring
-/// series never false-share. 128 bytes: x86-64 prefetches cache lines in pairs, and
-/// Apple's aarch64 cores have 128-byte lines.
+use Ordering::{Acquire, Relaxed, Release};
+
+/// A value alone on its cache line(s), so that threads writing neighbouring values never
+/// false-share. 128 bytes: x86-64 prefetches cache lines in pairs, and Apple's aarch64
+/// cores have 128-byte lines. (Families spread their hot series the same distance apart;
+/// this type is the reference for benchmarks and for callers' own atomics.)
 #[derive(Debug, Default)]
 #[repr(align(128))]
 pub struct Padded<M>(M);
@@ -32,14 +53,30 @@ impl<M> Deref for Padded<M> {
     }
 }
 
-/// The series of one combination of open values: one per closed-label combination.
-pub(crate) struct Row<M> {
-    key: Box<[Box<str>]>,
-    /// Rendered text, one per closed combination: the whole line start
-    /// (`name{labels} `) for counters, gauges and info, the label set (`{labels}`) for
-    /// histograms, whose lines vary.
-    text: Box<[Box<str>]>,
-    series: Arc<[Padded<M>]>,
+/// The distance between series that threads may write at once.
+const PAD_BYTES: usize = 128;
+
+/// Rows per chunk: chunk `k` holds `FIRST_ROWS << k` rows.
+const FIRST_ROWS: usize = CHUNK0;
+/// Chunks `0..PADDED_CHUNKS` (the first [`PADDED_ROWS`] rows) spread their series
+/// [`PAD_BYTES`] apart.
+const PADDED_CHUNKS: usize = 3;
+/// The rows that are padded: the first ones a process creates, which are the ones it binds
+/// and records into most. Measured in `benches/README.md`: packed series written by two
+/// threads at once take several times longer.
+#[cfg(test)]
+pub(crate) const PADDED_ROWS: usize = FIRST_ROWS * ((1 << PADDED_CHUNKS) - 1);
+
+/// How many primitives apart padded series are: counters, gauges and info series are
+/// written in place; a histogram's cells are a heap allocation of their own, so its
+/// (read-only) struct needs no padding.
+#[inline(always)]
+fn pad_stride<M: Metric>() -> usize {
+    if M::TYPE == MetricType::Histogram {
+        1
+    } else {
+        (PAD_BYTES / std::mem::size_of::<M>().max(1)).max(1)
+    }
 }
 
 /// Where each label of the descriptor goes: the n-th open value or the n-th closed label.
@@ -49,9 +86,126 @@ enum Slot {
     Closed(usize),
 }
 
-struct Seen {
-    /// Distinct values kept per open label.
-    values: Vec<HashSet<Box<str>>>,
+/// The distinct values of one open label, each stored once, with dense ids.
+struct Interner {
+    index: Index,
+    values: Chunks<OnceLock<Box<str>>>,
+    /// Values stored; released after a value is readable.
+    len: AtomicUsize,
+    /// Whether a value needs escaping in an exposition (most labels have none, and
+    /// encoding then copies values without looking at them).
+    escapes: AtomicBool,
+}
+
+impl Interner {
+    fn new() -> Self {
+        Interner {
+            index: Index::new(),
+            values: Chunks::new(),
+            len: AtomicUsize::new(0),
+            escapes: AtomicBool::new(false),
+        }
+    }
+
+    /// Value `id`, which was published (found in the index or below `len`).
+    #[inline]
+    fn value(&self, id: usize) -> &str {
+        let (k, offset) = self.values.locate(id);
+        self.values
+            .chunk(k)
+            .and_then(|chunk| chunk[offset].get())
+            .map_or("", |v| v)
+    }
+
+    #[inline]
+    fn find(&self, hash: u64, value: &str) -> Option<usize> {
+        self.index.find(hash, |id| self.value(id) == value)
+    }
+
+    /// Stores `value` (absent) under the next id, without indexing it. Under the lock.
+    fn push(&self, value: &str) -> usize {
+        let id = self.len.load(Relaxed);
+        let (k, offset) = self.values.locate(id);
+        let chunk = self.values.chunk_or_init(k, |k| {
+            (0..FIRST_ROWS << k).map(|_| OnceLock::new()).collect()
+        });
+        if needs_escape(value) {
+            self.escapes.store(true, Relaxed);
+        }
+        let _ = chunk[offset].set(value.into());
+        id
+    }
+
+    /// Indexes value `id` (pushed) under `hash` and publishes it. Under the lock.
+    fn publish(&self, hash: u64, id: usize) {
+        self.index.insert(hash, id);
+        self.len.store(id + 1, Release);
+    }
+
+    #[cfg(test)]
+    fn heap_bytes(&self) -> usize {
+        let len = self.len.load(Acquire);
+        let slots: usize = self
+            .values
+            .iter_chunks()
+            .map(|(_, c)| c.len() * std::mem::size_of::<OnceLock<Box<str>>>())
+            .sum();
+        let strings: usize = (0..len).map(|id| self.value(id).len()).sum();
+        self.index.heap_bytes() + slots + strings
+    }
+}
+
+/// The rows of a family with open labels.
+struct Rows<M> {
+    /// Per open label, its distinct values. With one open label, rows are its values.
+    labels: Box<[Interner]>,
+    /// With several open labels: rows by the hash of all their values…
+    index: Index,
+    /// …and the value id of each open label of every row, `N` per row.
+    ids: Chunks<AtomicU32>,
+    /// The series of row `r`: `cardinality` primitives from offset
+    /// `(r - first id of its chunk) * cardinality * stride` of its chunk, `stride` apart.
+    series: Chunks<M>,
+    /// Rows stored; released after a row is readable.
+    len: AtomicUsize,
+}
+
+/// A view of one row's series: `series[base + closed * stride]`.
+struct RowRef<'a, M> {
+    series: &'a Arc<[M]>,
+    base: usize,
+    stride: usize,
+}
+
+/// Counts spread over a few cache lines, so that threads counting at once (overflowing
+/// lookups) do not serialise on one line. Allocated with the family (open labels only), so
+/// that overflowing never allocates.
+struct Striped(Box<[Padded<AtomicU64>]>);
+
+const STRIPES: usize = 4;
+
+thread_local! {
+    static STRIPE: usize = {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        NEXT.fetch_add(1, Relaxed) % STRIPES
+    };
+}
+
+impl Striped {
+    fn new(stripes: usize) -> Self {
+        Striped((0..stripes).map(|_| Padded::default()).collect())
+    }
+
+    fn add(&self) {
+        let i = STRIPE.with(|s| *s) % self.0.len().max(1);
+        if let Some(count) = self.0.get(i) {
+            count.fetch_add(1, Relaxed);
+        }
+    }
+
+    fn sum(&self) -> u64 {
+        self.0.iter().map(|c| c.load(Relaxed)).sum()
+    }
 }
 
 /// The values an open label is restricted to.
@@ -67,15 +221,23 @@ pub(crate) struct Inner<M: Metric> {
     layout: Box<[Slot]>,
     closed_lists: Box<[&'static [&'static str]]>,
     cardinality: usize,
+    /// The number of open labels.
+    open: usize,
     max_values: Box<[usize]>,
+    /// At most this many series (rows times `cardinality`) besides the overflow series.
+    max_series: usize,
+    /// Per closed combination, its label text cut where the `open` values go
+    /// (`open + 1` pieces); for counters, gauges and info the whole line start
+    /// (`name{labels} `), for histograms the label set (`{labels}`).
+    pieces: Box<[Box<str>]>,
     /// Families without open labels: the one row, made at construction.
-    fixed: Option<Arc<Row<M>>>,
-    table: HashTable<Arc<Row<M>>>,
-    rows: AppendVec<Arc<Row<M>>>,
+    fixed: Option<Arc<[M]>>,
+    /// Families with open labels.
+    rows: Option<Box<Rows<M>>>,
     /// The overflow series (and the sink of hidden families); families with open labels.
-    overflow: Option<Arc<Row<M>>>,
+    overflow: Option<Arc<[M]>>,
     overflow_used: AtomicBool,
-    overflows: AtomicU64,
+    overflows: Striped,
     /// Per open label: lookups whose value went to [`OVERFLOW_VALUE`] because the label was
     /// full or the value was outside its allow-list.
     label_overflows: Box<[AtomicU64]>,
@@ -83,7 +245,8 @@ pub(crate) struct Inner<M: Metric> {
     allowed: Box<[Option<AllowList>]>,
     /// Whether any open label has an allow-list (and the family is exposed).
     restricted: bool,
-    seen: Mutex<Seen>,
+    /// Taken to add a row.
+    insert: Mutex<()>,
     hasher: foldhash::quality::RandomState,
 }
 
@@ -150,9 +313,10 @@ pub(crate) struct Inner<M: Metric> {
 /// ```
 pub struct Family<M: Metric, C: ClosedLabels = (), const N: usize = 0> {
     inner: Arc<Inner<M>>,
-    /// The one row's series when `N == 0` (empty otherwise), kept here so that
-    /// [`Family::get`] is one load and an index, like a plain array.
-    fixed: Arc<[Padded<M>]>,
+    /// The one row's series when `N == 0` (empty otherwise), spread
+    /// `pad_stride::<M>()` apart, kept here so that [`Family::get`] is one load and an
+    /// index, like a plain array.
+    fixed: Arc<[M]>,
     _closed: PhantomData<fn(C)>,
 }
 
@@ -341,28 +505,36 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
             layout: layout.into(),
             closed_lists: closed_lists.into(),
             cardinality: C::CARDINALITY,
+            open: N,
             max_values: max_values.into(),
+            max_series: options.max_series_of(),
+            pieces: Box::new([]),
             fixed: None,
-            table: HashTable::new(),
-            rows: AppendVec::new(),
+            rows: None,
             overflow: None,
             overflow_used: AtomicBool::new(false),
-            overflows: AtomicU64::new(0),
+            overflows: Striped::new(if N == 0 { 0 } else { STRIPES }),
             label_overflows: (0..N).map(|_| AtomicU64::new(0)).collect(),
             allowed: allowed.into(),
             restricted,
-            seen: Mutex::new(Seen {
-                values: (0..N).map(|_| HashSet::new()).collect(),
-            }),
+            insert: Mutex::new(()),
             hasher: foldhash::quality::RandomState::default(),
         };
+        inner.pieces = inner.render_pieces();
         if N == 0 {
-            inner.fixed = Some(Arc::new(inner.make_row(&[])));
+            inner.fixed = Some(inner.new_series(1, pad_stride::<M>()));
         } else {
-            inner.overflow = Some(Arc::new(inner.make_row(&[OVERFLOW_VALUE; N])));
+            inner.overflow = Some(inner.new_series(1, pad_stride::<M>()));
+            inner.rows = Some(Box::new(Rows {
+                labels: (0..N).map(|_| Interner::new()).collect(),
+                index: Index::new(),
+                ids: Chunks::new(),
+                series: Chunks::new(),
+                len: AtomicUsize::new(0),
+            }));
         }
         let fixed = match &inner.fixed {
-            Some(row) => Arc::clone(&row.series),
+            Some(series) => Arc::clone(series),
             None => Arc::from([]),
         };
         Ok(Family {
@@ -387,11 +559,13 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
     ///
     /// For values seen before this is a hash of the `&str`s, a lock-free probe and an
     /// array index: no allocation, no lock. New values take a lock once to create their
-    /// row; values past `max_values` go to the overflow series (see [`OVERFLOW_VALUE`]).
+    /// row; values past `max_values`, or rows past [`Options::max_series`], go to the
+    /// overflow series (see [`OVERFLOW_VALUE`]) without taking the lock.
     #[inline]
     pub fn with(&self, open: [&str; N], closed: C) -> &M {
         let open = self.inner.restrict(open);
-        &self.inner.row(&open).series[closed.dense_index()]
+        let row = self.inner.row(&open);
+        &row.series[row.base + closed.dense_index() * row.stride]
     }
 
     /// A handle on the series of open values `open`, for recording with closed labels
@@ -400,16 +574,19 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
     /// in long-lived engine structs.
     pub fn bind(&self, open: [&str; N]) -> Bound<M, C> {
         let open = self.inner.restrict(open);
+        let row = self.inner.row(&open);
         Bound {
-            series: Arc::clone(&self.inner.row(&open).series),
+            series: Arc::clone(row.series),
+            base: row.base,
+            stride: row.stride,
             _closed: PhantomData,
         }
     }
 
     /// How many lookups went to the overflow series because an open label already had
-    /// `max_values` distinct values.
+    /// `max_values` distinct values or the family [`Options::max_series`] series.
     pub fn overflow_count(&self) -> u64 {
-        self.inner.overflows.load(Relaxed)
+        self.inner.overflows.sum()
     }
 
     /// The number of series the family holds, the overflow series included once used
@@ -429,7 +606,7 @@ impl<M: Metric, C: ClosedLabels> Family<M, C, 0> {
     #[inline(always)]
     pub fn get(&self, closed: C) -> &M {
         // `new` fills `fixed` with `C::CARDINALITY` series when there are no open labels.
-        &self.fixed[closed.dense_index()]
+        &self.fixed[closed.dense_index() * pad_stride::<M>()]
     }
 }
 
@@ -497,62 +674,224 @@ impl<M: Metric> Inner<M> {
         h.finish()
     }
 
+    /// `rows` rows of series, `stride` apart (the fixed row, the overflow row, a chunk).
+    fn new_series(&self, rows: usize, stride: usize) -> Arc<[M]> {
+        (0..rows * self.cardinality * stride)
+            .map(|_| M::new_series(&self.bounds))
+            .collect()
+    }
+
+    /// The series of row `id` of `rows` (a published row).
     #[inline]
-    fn row(&self, open: &[&str]) -> &Arc<Row<M>> {
-        if let Some(row) = &self.fixed {
-            return row;
-        }
-        let hash = self.hash(open);
-        let found = self.table.find(hash, |row| {
-            row.key.iter().zip(open).all(|(k, v)| **k == **v)
-        });
-        match found {
-            Some(row) => row,
-            None => self.row_slow(hash, open),
+    fn row_ref<'a>(&self, rows: &'a Rows<M>, id: usize) -> RowRef<'a, M> {
+        let (k, offset) = rows.series.locate(id);
+        let stride = if k < PADDED_CHUNKS {
+            pad_stride::<M>()
+        } else {
+            1
+        };
+        match rows.series.chunk(k) {
+            Some(series) => RowRef {
+                series,
+                base: offset * self.cardinality * stride,
+                stride,
+            },
+            None => unreachable!("a published row has its series chunk"),
         }
     }
 
-    #[cold]
-    fn row_slow(&self, hash: u64, open: &[&str]) -> &Arc<Row<M>> {
-        let Some(overflow) = &self.overflow else {
-            unreachable!("family with open labels has an overflow row")
+    /// Whether row `id` has open values `open`.
+    #[inline]
+    fn row_is(&self, rows: &Rows<M>, id: usize, open: &[&str]) -> bool {
+        if let [value] = open {
+            return rows.labels[0].value(id) == *value;
+        }
+        let n = open.len();
+        let (k, offset) = rows.ids.locate(id);
+        let Some(ids) = rows.ids.chunk(k) else {
+            return false;
         };
+        let ids = &ids[offset * n..offset * n + n];
+        rows.labels
+            .iter()
+            .zip(ids)
+            .zip(open)
+            .all(|((label, value_id), v)| label.value(value_id.load(Relaxed) as usize) == *v)
+    }
+
+    /// The index rows are found in: the one label's values, or the row index.
+    #[inline]
+    fn row_index<'a>(&self, rows: &'a Rows<M>) -> &'a Index {
+        if self.open == 1 {
+            &rows.labels[0].index
+        } else {
+            &rows.index
+        }
+    }
+
+    #[inline]
+    fn row(&self, open: &[&str]) -> RowRef<'_, M> {
+        let Some(rows) = &self.rows else {
+            let fixed = self.fixed.as_ref().unwrap_or_else(|| unreachable!());
+            return RowRef {
+                series: fixed,
+                base: 0,
+                stride: pad_stride::<M>(),
+            };
+        };
+        let hash = self.hash(open);
+        let found = self
+            .row_index(rows)
+            .find(hash, |id| self.row_is(rows, id, open));
+        match found {
+            Some(id) => self.row_ref(rows, id),
+            None => self.row_slow(rows, hash, open),
+        }
+    }
+
+    fn overflow_row(&self) -> RowRef<'_, M> {
+        let overflow = self.overflow.as_ref().unwrap_or_else(|| unreachable!());
+        if !self.overflow_used.load(Relaxed) {
+            self.overflow_used.store(true, Relaxed);
+        }
+        RowRef {
+            series: overflow,
+            base: 0,
+            stride: pad_stride::<M>(),
+        }
+    }
+
+    /// Whether a new row with values `open` would pass a bound. Lock-free. `hashes` are
+    /// the hashes of each value alone (only computed with several open labels).
+    fn is_full(&self, rows: &Rows<M>, open: &[&str], hashes: &[u64]) -> bool {
+        if rows
+            .len
+            .load(Acquire)
+            .saturating_add(1)
+            .saturating_mul(self.cardinality)
+            > self.max_series
+        {
+            return true;
+        }
+        if let [_] = open {
+            // The row lookup missed, so the value is new.
+            return rows.labels[0].len.load(Acquire) >= self.max_values[0];
+        }
+        rows.labels
+            .iter()
+            .zip(open)
+            .zip(hashes)
+            .zip(self.max_values.iter())
+            .any(|(((label, v), &hash), &max)| {
+                label.len.load(Acquire) >= max && label.find(hash, v).is_none()
+            })
+    }
+
+    /// Counts a lookup past a bound (in total, and for each label whose `max_values` it
+    /// passed) and returns the overflow row.
+    #[cold]
+    fn overflowed<'a>(&'a self, rows: &Rows<M>, open: &[&str], hashes: &[u64]) -> RowRef<'a, M> {
+        self.overflows.add();
+        let labels = rows.labels.iter().zip(open).zip(self.max_values.iter());
+        for (i, ((label, v), &max)) in labels.enumerate() {
+            let new = match hashes.get(i) {
+                Some(&hash) => label.find(hash, v).is_none(),
+                // One open label: the row lookup missed, so the value is new.
+                None => true,
+            };
+            if new
+                && label.len.load(Acquire) >= max
+                && let Some(count) = self.label_overflows.get(i)
+            {
+                count.fetch_add(1, Relaxed);
+            }
+        }
+        self.overflow_row()
+    }
+
+    #[cold]
+    fn row_slow<'a>(&'a self, rows: &'a Rows<M>, hash: u64, open: &[&str]) -> RowRef<'a, M> {
         if !self.exposed {
             // Hidden: one shared sink, nothing kept.
-            return overflow;
+            return RowRef {
+                series: self.overflow.as_ref().unwrap_or_else(|| unreachable!()),
+                base: 0,
+                stride: pad_stride::<M>(),
+            };
         }
         if open.iter().all(|v| *v == OVERFLOW_VALUE) {
-            self.overflow_used.store(true, Relaxed);
-            return overflow;
+            return self.overflow_row();
         }
-        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        let eq = |row: &Arc<Row<M>>| row.key.iter().zip(open).all(|(k, v)| **k == **v);
-        if let Some(row) = self.table.find(hash, eq) {
-            return row;
+        // Hashes of each value alone, to find them in their label's values.
+        let mut hashes = [0u64; 16];
+        let mut owned = Vec::new();
+        let hashes: &mut [u64] = if open.len() == 1 {
+            &mut hashes[..0]
+        } else if open.len() <= hashes.len() {
+            &mut hashes[..open.len()]
+        } else {
+            owned.resize(open.len(), 0);
+            &mut owned
+        };
+        for (h, v) in hashes.iter_mut().zip(open) {
+            *h = self.hash(&[v]);
         }
-        let mut full = false;
-        let labels = seen.values.iter().zip(open).zip(self.max_values.iter());
-        for (i, ((set, v), &max)) in labels.enumerate() {
-            if !set.contains(*v) && set.len() >= max {
-                full = true;
-                if let Some(count) = self.label_overflows.get(i) {
-                    count.fetch_add(1, Relaxed);
-                }
+        // Past a bound no lock is taken: floods of new values scale with threads.
+        if self.is_full(rows, open, hashes) {
+            return self.overflowed(rows, open, hashes);
+        }
+        let _guard = self.insert.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = self.row_index(rows);
+        if let Some(id) = index.find(hash, |id| self.row_is(rows, id, open)) {
+            return self.row_ref(rows, id);
+        }
+        if self.is_full(rows, open, hashes) {
+            return self.overflowed(rows, open, hashes);
+        }
+        let id = rows.len.load(Relaxed);
+        if id >= u32::MAX as usize - 1 {
+            self.overflows.add();
+            return self.overflow_row();
+        }
+        // Everything a reader may touch is written before the index publishes the row.
+        let (k, _) = rows.series.locate(id);
+        rows.series.chunk_or_init(k, |k| {
+            let stride = if k < PADDED_CHUNKS {
+                pad_stride::<M>()
+            } else {
+                1
+            };
+            self.new_series(rows.series.chunk_len(k), stride)
+        });
+        if let [value] = open {
+            let label = &rows.labels[0];
+            let value_id = label.push(value);
+            debug_assert_eq!(value_id, id);
+            label.publish(hash, value_id);
+        } else {
+            let n = open.len();
+            let (k, offset) = rows.ids.locate(id);
+            let ids = rows.ids.chunk_or_init(k, |k| {
+                (0..rows.ids.chunk_len(k) * n)
+                    .map(|_| AtomicU32::new(0))
+                    .collect()
+            });
+            for (i, ((label, v), &h)) in rows.labels.iter().zip(open).zip(hashes.iter()).enumerate()
+            {
+                let value_id = match label.find(h, v) {
+                    Some(value_id) => value_id,
+                    None => {
+                        let value_id = label.push(v);
+                        label.publish(h, value_id);
+                        value_id
+                    }
+                };
+                ids[offset * n + i].store(value_id as u32, Relaxed);
             }
+            rows.index.insert(hash, id);
         }
-        if full {
-            self.overflow_used.store(true, Relaxed);
-            self.overflows.fetch_add(1, Relaxed);
-            return overflow;
-        }
-        for (set, v) in seen.values.iter_mut().zip(open) {
-            if !set.contains(*v) {
-                set.insert((*v).into());
-            }
-        }
-        let row = Arc::new(self.make_row(open));
-        self.rows.push(Arc::clone(&row));
-        self.table.insert(hash, row)
+        rows.len.store(id + 1, Release);
+        self.row_ref(rows, id)
     }
 
     /// The label pairs, in catalogue order, of closed combination `combo` of the row with
@@ -573,35 +912,119 @@ impl<M: Metric> Inner<M> {
             .collect()
     }
 
-    fn make_row(&self, open: &[&str]) -> Row<M> {
-        let text = (0..self.cardinality)
-            .map(|combo| {
-                let labels = render_labels(self.label_pairs(open, combo));
-                match M::TYPE {
-                    MetricType::Histogram => labels,
-                    _ => format!("{}{labels} ", self.text.sample_name()).into_boxed_str(),
+    /// [`Inner::pieces`]: every closed combination's label text, cut at open values.
+    fn render_pieces(&self) -> Box<[Box<str>]> {
+        let mut all = Vec::with_capacity(self.cardinality * (self.open + 1));
+        for combo in 0..self.cardinality {
+            let closed = decode(&self.closed_lists, combo);
+            let labels = self
+                .desc
+                .labels
+                .iter()
+                .zip(self.layout.iter())
+                .map(|(label, slot)| {
+                    let value = match *slot {
+                        Slot::Open(_) => None,
+                        Slot::Closed(i) => Some(closed.get(i).copied().unwrap_or("")),
+                    };
+                    (label.name, value)
+                });
+            let mut pieces = render_label_pieces(labels);
+            if M::TYPE != MetricType::Histogram {
+                pieces[0].insert_str(0, self.text.sample_name());
+                if let Some(last) = pieces.last_mut() {
+                    last.push(' ');
                 }
-            })
-            .collect();
-        Row {
-            key: open.iter().map(|v| Box::from(*v)).collect(),
-            text,
-            series: (0..self.cardinality)
-                .map(|_| Padded(M::new_series(&self.bounds)))
-                .collect(),
+            }
+            all.extend(pieces.into_iter().map(String::into_boxed_str));
+        }
+        all.into()
+    }
+
+    /// Whether some open value of the family needs escaping (read after the rows' length,
+    /// so it covers every row an encoder sees).
+    fn escapes(&self) -> bool {
+        self.rows
+            .as_ref()
+            .is_some_and(|rows| rows.labels.iter().any(|l| l.escapes.load(Relaxed)))
+    }
+
+    /// Calls `f` with the open values and series of every row that is exposed, in order:
+    /// the fixed row, rows in insertion order, then the overflow row once used.
+    fn for_each_row(&self, mut f: impl FnMut(&[&str], RowRef<'_, M>)) {
+        let stride = pad_stride::<M>();
+        if let Some(fixed) = &self.fixed {
+            f(
+                &[],
+                RowRef {
+                    series: fixed,
+                    base: 0,
+                    stride,
+                },
+            );
+        }
+        let Some(rows) = &self.rows else { return };
+        let len = rows.len.load(Acquire);
+        let mut values: Vec<&str> = Vec::with_capacity(self.open);
+        for id in 0..len {
+            values.clear();
+            if self.open == 1 {
+                values.push(rows.labels[0].value(id));
+            } else {
+                let (k, offset) = rows.ids.locate(id);
+                if let Some(ids) = rows.ids.chunk(k) {
+                    let ids = &ids[offset * self.open..(offset + 1) * self.open];
+                    values.extend(
+                        rows.labels
+                            .iter()
+                            .zip(ids)
+                            .map(|(label, v)| label.value(v.load(Relaxed) as usize)),
+                    );
+                }
+            }
+            f(&values, self.row_ref(rows, id));
+        }
+        if let Some(overflow) = &self.overflow
+            && self.overflow_used.load(Relaxed)
+        {
+            let values = vec![OVERFLOW_VALUE; self.open];
+            f(
+                &values,
+                RowRef {
+                    series: overflow,
+                    base: 0,
+                    stride,
+                },
+            );
         }
     }
 
-    fn visible_rows(&self) -> impl Iterator<Item = &Arc<Row<M>>> {
-        let overflow = self
-            .overflow
-            .as_ref()
-            .filter(|_| self.overflow_used.load(Relaxed));
-        self.fixed.iter().chain(self.rows.iter()).chain(overflow)
+    fn series_count(&self) -> usize {
+        let mut rows = usize::from(self.fixed.is_some());
+        if let Some(r) = &self.rows {
+            rows += r.len.load(Acquire);
+            rows += usize::from(self.overflow_used.load(Relaxed));
+        }
+        rows * self.cardinality
     }
 
-    fn series_count(&self) -> usize {
-        self.visible_rows().count() * self.cardinality
+    #[cfg(test)]
+    /// Heap bytes held by the rows of an open-label family: indexes, interned values,
+    /// value ids and series chunks (not the family's fixed parts).
+    pub(crate) fn rows_heap_bytes(&self) -> usize {
+        let Some(rows) = &self.rows else { return 0 };
+        let labels: usize = rows.labels.iter().map(Interner::heap_bytes).sum();
+        let ids: usize = rows
+            .ids
+            .iter_chunks()
+            .map(|(_, c)| c.len() * std::mem::size_of::<AtomicU32>())
+            .sum();
+        let series: usize = rows
+            .series
+            .iter_chunks()
+            .map(|(_, c)| c.len() * std::mem::size_of::<M>())
+            .sum();
+        labels + rows.index.heap_bytes() + ids + series
     }
 }
 
@@ -634,7 +1057,10 @@ impl<M: Metric> Inner<M> {
 /// assert_eq!(family.with(["llama", "0"], ()).value_u64(), 128);
 /// ```
 pub struct Bound<M: Metric, C: ClosedLabels = ()> {
-    series: Arc<[Padded<M>]>,
+    /// The chunk holding the row; its series are `series[base + closed * stride]`.
+    series: Arc<[M]>,
+    base: usize,
+    stride: usize,
     _closed: PhantomData<fn(C)>,
 }
 
@@ -642,6 +1068,8 @@ impl<M: Metric, C: ClosedLabels> Clone for Bound<M, C> {
     fn clone(&self) -> Self {
         Bound {
             series: Arc::clone(&self.series),
+            base: self.base,
+            stride: self.stride,
             _closed: PhantomData,
         }
     }
@@ -650,7 +1078,7 @@ impl<M: Metric, C: ClosedLabels> Clone for Bound<M, C> {
 impl<M: Metric, C: ClosedLabels> std::fmt::Debug for Bound<M, C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Bound")
-            .field("series", &self.series.len())
+            .field("series", &C::CARDINALITY)
             .finish()
     }
 }
@@ -659,7 +1087,7 @@ impl<M: Metric, C: ClosedLabels> Bound<M, C> {
     /// The series for closed labels `closed`.
     #[inline(always)]
     pub fn get(&self, closed: C) -> &M {
-        &self.series[closed.dense_index()]
+        &self.series[self.base + closed.dense_index() * self.stride]
     }
 }
 
@@ -668,7 +1096,7 @@ impl<M: Metric> Deref for Bound<M, ()> {
 
     #[inline(always)]
     fn deref(&self) -> &M {
-        &self.series[0]
+        &self.series[self.base]
     }
 }
 
@@ -699,16 +1127,47 @@ impl<M: Metric> Collect for Inner<M> {
         }
         debug_assert_eq!(self.text.metric_type(), M::TYPE);
         self.text.write_header(out, format);
-        for row in self.visible_rows() {
-            for (series, text) in row.series.iter().zip(row.text.iter()) {
+        let parts = self.open + 1;
+        let mut line = String::new();
+        let mut escapes = None;
+        self.for_each_row(|values, row| {
+            // After `for_each_row` read the length: covers the values it passes.
+            let escapes = *escapes.get_or_insert_with(|| self.escapes());
+            for combo in 0..self.cardinality {
+                let series = &row.series[row.base + combo * row.stride];
                 let sample = series.sample(scratch);
-                self.text.write_series(out, format, text, sample, scratch);
+                let pieces = &self.pieces[combo * parts..(combo + 1) * parts];
+                if values.is_empty() {
+                    self.text
+                        .write_series(out, format, &pieces[0], sample, scratch);
+                } else if M::TYPE == MetricType::Histogram {
+                    // Several lines per series: render its labels once.
+                    line.clear();
+                    for (piece, value) in pieces.iter().zip(values) {
+                        line.push_str(piece);
+                        push_escaped_label_value(&mut line, value);
+                    }
+                    line.push_str(&pieces[parts - 1]);
+                    self.text.write_series(out, format, &line, sample, scratch);
+                } else if FamilyText::has_line(sample) {
+                    // One line: straight into the output.
+                    for (piece, value) in pieces.iter().zip(values) {
+                        out.extend_from_slice(piece.as_bytes());
+                        if escapes {
+                            write_escaped_label_value(out, value);
+                        } else {
+                            write_short(out, value.as_bytes());
+                        }
+                    }
+                    write_short(out, pieces[parts - 1].as_bytes());
+                    write_value(out, format, sample);
+                }
             }
-        }
+        });
     }
 
     fn overflow_count(&self) -> u64 {
-        self.overflows.load(Relaxed)
+        self.overflows.sum()
     }
 
     fn label_overflows(&self) -> Vec<(&'static str, u64)> {
@@ -721,13 +1180,12 @@ impl<M: Metric> Collect for Inner<M> {
 
     fn snapshot(&self) -> FamilySnapshot {
         let mut series = Vec::new();
-        for row in self.visible_rows() {
-            let open: Vec<&str> = row.key.iter().map(|k| &**k).collect();
-            for (combo, s) in row.series.iter().enumerate() {
+        self.for_each_row(|open, row| {
+            for combo in 0..self.cardinality {
                 let mut buckets = Vec::new();
-                let sample = s.sample(&mut buckets);
+                let sample = row.series[row.base + combo * row.stride].sample(&mut buckets);
                 let labels = self
-                    .label_pairs(&open, combo)
+                    .label_pairs(open, combo)
                     .into_iter()
                     .map(|(k, v)| (k, v.to_owned()))
                     .collect();
@@ -737,7 +1195,7 @@ impl<M: Metric> Collect for Inner<M> {
                     buckets,
                 });
             }
-        }
+        });
         FamilySnapshot {
             desc: self.desc,
             exposed: self.exposed,
@@ -824,5 +1282,105 @@ impl std::fmt::Debug for Collector {
         f.debug_struct("Collector")
             .field("name", &self.desc().name)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Counter, Histogram, LabelDesc};
+
+    fn leak(labels: Vec<LabelDesc>, metric_type: MetricType) -> &'static MetricDesc {
+        Box::leak(Box::new(MetricDesc {
+            name: "t",
+            help: "h",
+            unit: None,
+            metric_type,
+            stage: Stage::Active,
+            labels: Box::leak(labels.into_boxed_slice()),
+            buckets: crate::Buckets::Static(&[1.0]),
+        }))
+    }
+
+    fn addr<T>(r: &T) -> usize {
+        std::ptr::from_ref(r) as usize
+    }
+
+    #[test]
+    fn first_rows_are_padded_later_rows_packed() {
+        let desc = leak(vec![LabelDesc::open("v", 1000)], MetricType::Counter);
+        let family: Family<Counter, (), 1> = Family::new(desc, &Options::new()).unwrap();
+        let names: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        for name in &names {
+            family.with([name], ()).inc();
+        }
+        let at = |i: usize| addr(family.with([&names[i]], ()));
+        for i in 1..PADDED_ROWS {
+            if family.inner.rows.as_ref().unwrap().series.locate(i).1 != 0 {
+                assert_eq!(at(i) - at(i - 1), PAD_BYTES, "row {i}");
+            }
+        }
+        // Rows of the first packed chunk are adjacent.
+        let first_packed = PADDED_ROWS;
+        assert_eq!(
+            at(first_packed + 1) - at(first_packed),
+            size_of::<Counter>()
+        );
+        // Bound handles see the same series.
+        let bound = family.bind([&names[first_packed]]);
+        assert_eq!(addr(&*bound), at(first_packed));
+        let bound = family.bind([&names[1]]);
+        assert_eq!(addr(&*bound), at(1));
+    }
+
+    #[test]
+    fn closed_combinations_of_padded_rows_are_apart() {
+        let desc = leak(
+            vec![
+                LabelDesc::open("v", 10),
+                LabelDesc::closed("c", &["a", "b"]),
+            ],
+            MetricType::Counter,
+        );
+        #[derive(Clone, Copy)]
+        struct Ab(usize);
+        impl crate::ClosedLabel for Ab {
+            const VALUES: &'static [&'static str] = &["a", "b"];
+            fn index(self) -> usize {
+                self.0
+            }
+        }
+        let family: Family<Counter, Ab, 1> = Family::new(desc, &Options::new()).unwrap();
+        let a = addr(family.with(["x"], Ab(0)));
+        let b = addr(family.with(["x"], Ab(1)));
+        assert_eq!(b - a, PAD_BYTES);
+        let bound = family.bind(["x"]);
+        assert_eq!(addr(bound.get(Ab(1))), b);
+    }
+
+    #[test]
+    fn rows_take_little_memory() {
+        let desc = leak(vec![LabelDesc::open("v", usize::MAX)], MetricType::Counter);
+        let family: Family<Counter, (), 1> = Family::new(desc, &Options::new()).unwrap();
+        let n = 20_000;
+        let mut chars = 0;
+        for i in 0..n {
+            let v = format!("value-{i}");
+            chars += v.len();
+            family.with([&v], ()).inc();
+        }
+        let bytes = family.inner.rows_heap_bytes() - chars;
+        let per_row = bytes as f64 / n as f64;
+        // A 16-byte counter, a 24-byte value slot, index slots; chunks allocated ahead.
+        assert!(per_row < 100.0, "{per_row} bytes per row besides the value");
+    }
+
+    #[test]
+    fn histograms_are_not_padded() {
+        let desc = leak(vec![LabelDesc::open("v", 10)], MetricType::Histogram);
+        let family: Family<Histogram, (), 1> = Family::new(desc, &Options::new()).unwrap();
+        let a = addr(family.with(["a"], ()));
+        let b = addr(family.with(["b"], ()));
+        assert_eq!(b - a, size_of::<Histogram>());
     }
 }

@@ -6,7 +6,8 @@
 //! - **Families** ([`Family`], [`Bound`]): every series of one metric. Closed labels
 //!   ([`ClosedLabel`] enums, combined by [`ClosedLabels`]) index a dense array; open labels
 //!   (`&str` values at run time) are looked up lock-free and bounded by `max_values`, with
-//!   an overflow series ([`OVERFLOW_VALUE`]) past the bound. Series are cache-line padded.
+//!   an overflow series ([`OVERFLOW_VALUE`]) past the bound or past the family's series cap
+//!   ([`Options::max_series`]). Series that threads record into are cache-line padded.
 //! - **Lifecycle**: a [`MetricDesc`]'s [`Stage`] makes a metric deprecated (HELP carries
 //!   the notice of [`lifecycle::deprecation_notice`]) or hidden (not exposed, recording a
 //!   no-op) unless [`Options::show_hidden`] accepted the one valid value.
@@ -149,7 +150,9 @@ pub use metric::{
     Counter, Gauge, Histogram, HistogramSnapshot, Info, InvalidBuckets, Metric, Sample,
     validate_buckets,
 };
-pub use options::{BuildError, MetricCatalogue, MetricInfo, Options, OptionsError};
+pub use options::{
+    BuildError, DEFAULT_MAX_SERIES, MetricCatalogue, MetricInfo, Options, OptionsError,
+};
 pub use overflow::{
     LABEL_OVERFLOWS_HELP, LABEL_OVERFLOWS_LABELS, LABEL_OVERFLOWS_NAME, LabelOverflows,
     label_overflows_desc,

@@ -7,8 +7,13 @@ use std::sync::Arc;
 use crate::lifecycle::{ShowHiddenError, Version, VersionError, check_show_hidden};
 use crate::{InvalidBuckets, MetricType};
 
+/// The default of [`Options::max_series`]: a family with open labels holds at most this many
+/// series (besides its overflow series), whatever its labels' `max_values`.
+pub const DEFAULT_MAX_SERIES: usize = 100_000;
+
 /// Run-time choices made when a metric set is built: whether hidden metrics are shown,
-/// per-label `max_values` overrides, and the buckets of `buckets = "runtime"` histograms.
+/// per-label `max_values` overrides, the per-family series cap, and the buckets of
+/// `buckets = "runtime"` histograms.
 ///
 /// ```
 /// use metrics_schema_runtime::Options;
@@ -29,6 +34,7 @@ use crate::{InvalidBuckets, MetricType};
 pub struct Options {
     show_hidden: bool,
     max_values: HashMap<String, usize>,
+    max_series: Option<usize>,
     buckets: HashMap<String, Vec<f64>>,
     disabled: HashSet<String>,
     /// (metric, open label) to the values kept; others become [`OVERFLOW_VALUE`].
@@ -69,7 +75,8 @@ fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<
 }
 
 impl Options {
-    /// Defaults: hidden metrics stay hidden, catalogue `max_values`, no run-time buckets.
+    /// Defaults: hidden metrics stay hidden, catalogue `max_values`, at most
+    /// [`DEFAULT_MAX_SERIES`] series per family, no run-time buckets.
     pub fn new() -> Self {
         Options::default()
     }
@@ -100,6 +107,30 @@ impl Options {
     pub fn max_values(mut self, label: &str, max_values: usize) -> Self {
         self.max_values.insert(label.to_owned(), max_values);
         self
+    }
+
+    /// Caps the series of every family with open labels (rows of open values times the
+    /// closed combinations; [`DEFAULT_MAX_SERIES`] by default). A new combination of open
+    /// values that would pass the cap goes to the overflow series and is counted in
+    /// [`Family::overflow_count`](crate::Family::overflow_count), like one past
+    /// `max_values`. This is the safety net for open labels without a useful
+    /// `max_values`: no family grows without bound. With a cap below the number of
+    /// closed combinations every open combination overflows.
+    ///
+    /// ```
+    /// use metrics_schema_runtime::{DEFAULT_MAX_SERIES, Options};
+    ///
+    /// assert_eq!(Options::new().series_cap(), DEFAULT_MAX_SERIES);
+    /// assert_eq!(Options::new().max_series(1_000_000).series_cap(), 1_000_000);
+    /// ```
+    pub fn max_series(mut self, max_series: usize) -> Self {
+        self.max_series = Some(max_series);
+        self
+    }
+
+    /// The per-family series cap in effect (see [`Options::max_series`]).
+    pub fn series_cap(&self) -> usize {
+        self.max_series.unwrap_or(DEFAULT_MAX_SERIES)
     }
 
     /// Supplies the bucket bounds of histogram `metric` (its full name), for catalogue
@@ -163,6 +194,10 @@ impl Options {
 
     pub(crate) fn max_values_of(&self, label: &str) -> Option<usize> {
         self.max_values.get(label).copied()
+    }
+
+    pub(crate) fn max_series_of(&self) -> usize {
+        self.series_cap()
     }
 
     pub(crate) fn buckets_of(&self, metric: &str) -> Option<&[f64]> {

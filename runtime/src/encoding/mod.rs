@@ -119,26 +119,11 @@ impl FamilyText {
         let om = format == Format::OpenMetrics;
         let labels = text;
         match sample {
-            Sample::Counter { int, float } => {
+            Sample::Counter { .. } | Sample::Gauge(_) | Sample::Info(true) => {
                 out.extend_from_slice(text.as_bytes());
-                if float == 0.0 {
-                    write_u64(out, int);
-                } else {
-                    write_f64(out, int as f64 + float, om);
-                }
-                out.push(b'\n');
+                write_value(out, format, sample);
             }
-            Sample::Gauge(v) => {
-                out.extend_from_slice(text.as_bytes());
-                write_f64(out, v, om);
-                out.push(b'\n');
-            }
-            Sample::Info(set) => {
-                if set {
-                    out.extend_from_slice(text.as_bytes());
-                    out.extend_from_slice(b"1\n");
-                }
-            }
+            Sample::Info(false) => {}
             Sample::Histogram { sum, count } => {
                 let les = if om { &self.le_om } else { &self.le_text };
                 // `{a="x",` or `{`: the series' labels, opened for `le`.
@@ -174,26 +159,101 @@ impl FamilyText {
         }
     }
 
+    /// Whether a series with `sample` has a line: info series only once set.
+    pub(crate) fn has_line(sample: Sample) -> bool {
+        !matches!(sample, Sample::Info(false))
+    }
+
     /// The metric type.
     pub(crate) fn metric_type(&self) -> MetricType {
         self.metric_type
     }
 }
 
-/// `{name="value",…}` with values escaped, or the empty string without labels.
-pub(crate) fn render_labels<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Box<str> {
+/// Writes the value and end of the line of a counter, gauge or (set) info series, whose
+/// line start (`name{labels} `) the caller wrote.
+#[inline]
+pub(crate) fn write_value(out: &mut Vec<u8>, format: Format, sample: Sample) {
+    let om = format == Format::OpenMetrics;
+    match sample {
+        Sample::Counter { int, float } => {
+            if float == 0.0 {
+                write_u64(out, int);
+            } else {
+                write_f64(out, int as f64 + float, om);
+            }
+        }
+        Sample::Gauge(v) => write_f64(out, v, om),
+        Sample::Info(_) => out.push(b'1'),
+        Sample::Histogram { .. } => debug_assert!(false, "histograms have several lines"),
+    }
+    out.push(b'\n');
+}
+
+/// Whether a label value changes when escaped.
+pub(crate) fn needs_escape(value: &str) -> bool {
+    value.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n'))
+}
+
+/// Appends an open label value, escaped, to an exposition.
+#[inline]
+pub(crate) fn write_escaped_label_value(out: &mut Vec<u8>, value: &str) {
+    if needs_escape(value) {
+        let mut escaped = String::with_capacity(value.len() + 2);
+        escape_label_value(&mut escaped, value);
+        out.extend_from_slice(escaped.as_bytes());
+    } else {
+        write_short(out, value.as_bytes());
+    }
+}
+
+/// Appends `bytes`, inline when short: label values and the ends of label sets are a few
+/// bytes, and a call to `memcpy` for each costs more than the copy.
+#[inline(always)]
+pub(crate) fn write_short(out: &mut Vec<u8>, bytes: &[u8]) {
+    if bytes.len() <= 16 {
+        out.extend(bytes.iter().copied());
+    } else {
+        out.extend_from_slice(bytes);
+    }
+}
+
+/// The label set `{name="value",…}` cut where open values go: for labels whose value is
+/// `None` (open), the text before and after the value become separate pieces, so there
+/// is one more piece than open labels. Closed values are escaped; without labels the one
+/// piece is empty.
+pub(crate) fn render_label_pieces<'a>(
+    labels: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) -> Vec<String> {
+    let mut pieces = Vec::new();
     let mut out = String::new();
-    for (name, value) in pairs {
-        out.push(if out.is_empty() { '{' } else { ',' });
+    let mut any = false;
+    for (name, value) in labels {
+        out.push(if any { ',' } else { '{' });
+        any = true;
         out.push_str(name);
         out.push_str("=\"");
-        escape_label_value(&mut out, value);
+        match value {
+            Some(value) => escape_label_value(&mut out, value),
+            None => pieces.push(std::mem::take(&mut out)),
+        }
         out.push('"');
     }
-    if !out.is_empty() {
+    if any {
         out.push('}');
     }
-    out.into_boxed_str()
+    pieces.push(out);
+    pieces
+}
+
+/// Appends an open label value, escaped: a copy when there is nothing to escape.
+#[inline]
+pub(crate) fn push_escaped_label_value(out: &mut String, value: &str) {
+    if needs_escape(value) {
+        escape_label_value(out, value);
+    } else {
+        out.push_str(value);
+    }
 }
 
 /// Label values escape backslash, double quote and newline (both formats).
@@ -233,9 +293,19 @@ mod tests {
 
     #[test]
     fn escaping() {
-        let labels = render_labels([("a", "x\"y\\z\nw"), ("b", ""), ("c", "é☃")]);
-        assert_eq!(&*labels, r#"{a="x\"y\\z\nw",b="",c="é☃"}"#);
-        assert_eq!(&*render_labels([]), "");
+        let labels = render_label_pieces([
+            ("a", Some("x\"y\\z\nw")),
+            ("b", Some("")),
+            ("c", Some("é☃")),
+        ]);
+        assert_eq!(labels, [r#"{a="x\"y\\z\nw",b="",c="é☃"}"#]);
+        assert_eq!(render_label_pieces([]), [""]);
+        let pieces = render_label_pieces([("a", None), ("b", Some("\"")), ("c", None)]);
+        assert_eq!(pieces, [r#"{a=""#, r#"",b="\"",c=""#, r#""}"#]);
+        let mut open = String::new();
+        push_escaped_label_value(&mut open, "plain");
+        push_escaped_label_value(&mut open, "q\"\\\n");
+        assert_eq!(open, r#"plainq\"\\\n"#);
         let mut text = Vec::new();
         escape_help(&mut text, "a\\b\n\"c\"", false);
         assert_eq!(text, br#"a\\b\n"c""#);

@@ -13,7 +13,11 @@ pub(crate) static RULE: Rule = Rule {
 An open label takes its values at run time. Without a bound, a label fed from user input \
 (a model name, a tenant, a path) can create series without limit and exhaust the memory of \
 both the process and Prometheus. `max_values` bounds the number of distinct values the \
-runtime accepts, and lets `high-cardinality` compute a worst case.",
+runtime accepts, and lets `high-cardinality` compute a worst case. As a safety net the \
+runtime also caps every family at 100,000 series by default (`Options::max_series`): past \
+the cap new label combinations go to the `__overflow__` series and are counted, so memory \
+stays bounded, but the values they carried are lost. Prefer a `max_values` that fits the \
+label.",
     bad: r#"[labels.model_name]
 help = "Name of the served model."
 
