@@ -74,6 +74,7 @@ fn generated_rust_carries_the_labels_of_the_compiled_version() {
             version: Some(version),
             crate_version: None,
             track: None,
+            runtime_crate: None,
         })
         .unwrap()
         .to_string()

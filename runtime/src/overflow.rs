@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::encoding::{FamilyText, Format, render_labels};
+use crate::encoding::{FamilyText, Format, render_label_pieces};
 use crate::family::{Collect, Collector, FamilySnapshot, SeriesSnapshot};
 use crate::metric::Sample;
 use crate::{Buckets, LabelDesc, MetricDesc, MetricType, Stage};
@@ -129,13 +129,15 @@ impl Collect for Inner {
         true
     }
 
-    fn encode(&self, format: Format, out: &mut Vec<u8>, scratch: &mut Vec<u64>) {
+    fn encode(&self, format: Format, out: &mut Vec<u8>, _scratch: &mut Vec<u64>) {
         self.text.write_header(out, format);
         for (metric, label, n) in self.series() {
-            let labels = render_labels([("metric", metric), ("label", label)]);
+            // All values known: one piece, the whole label set.
+            let labels =
+                render_label_pieces([("metric", Some(metric)), ("label", Some(label))]).concat();
             let line = format!("{}{labels} ", self.text.sample_name());
             let sample = Sample::Counter { int: n, float: 0.0 };
-            self.text.write_series(out, format, &line, sample, scratch);
+            self.text.write_series(out, format, &line, sample, &[]);
         }
     }
 
