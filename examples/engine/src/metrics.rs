@@ -25,13 +25,57 @@ impl From<FinishReason> for vllm::FinishedReason {
     }
 }
 
+/// The longest sequence the simulated model accepts, in tokens; it bounds the token-count
+/// histograms as vLLM's `max_model_len` does.
+pub const MAX_MODEL_LEN: u64 = 8192;
+
+/// The histograms whose bounds vLLM computes at start-up from `max_model_len`
+/// (`buckets = "runtime"` in the catalogue).
+pub const REQUEST_TOKEN_HISTOGRAMS: [&str; 5] = [
+    "vllm:request_prompt_tokens",
+    "vllm:request_generation_tokens",
+    "vllm:request_max_num_generation_tokens",
+    "vllm:request_params_max_tokens",
+    "vllm:request_prefill_kv_computed_tokens",
+];
+
+/// vLLM's 1-2-5 series of bucket bounds up to `max_value`: 1, 2, 5, 10, 20, 50, ...
+pub fn buckets_1_2_5(max_value: u64) -> Vec<f64> {
+    let mut bounds = Vec::new();
+    let mut scale = 1u64;
+    loop {
+        for mantissa in [1, 2, 5] {
+            let Some(value) = scale.checked_mul(mantissa).filter(|v| *v <= max_value) else {
+                return bounds;
+            };
+            bounds.push(value as f64);
+        }
+        scale = match scale.checked_mul(10) {
+            Some(next) => next,
+            None => return bounds,
+        };
+    }
+}
+
+/// Adds the start-up bounds of [`REQUEST_TOKEN_HISTOGRAMS`] to `options`.
+pub fn with_runtime_buckets(
+    mut options: metrics_schema_runtime::Options,
+    max_model_len: u64,
+) -> metrics_schema_runtime::Options {
+    let bounds = buckets_1_2_5(max_model_len);
+    for name in REQUEST_TOKEN_HISTOGRAMS {
+        options = options.buckets(name, &bounds);
+    }
+    options
+}
+
 /// Builds the catalogue's metrics with the show-hidden option (checked against
 /// [`vllm::VERSION`]; an error names the valid value) and registers them.
 pub fn build(
     show_hidden: Option<&str>,
     registry: &Registry,
 ) -> Result<vllm::Metrics, Box<dyn std::error::Error>> {
-    let options = vllm::Metrics::options(show_hidden)?;
+    let options = with_runtime_buckets(vllm::Metrics::options(show_hidden)?, MAX_MODEL_LEN);
     let metrics = vllm::Metrics::new(&options)?;
     registry.register(&metrics)?;
     Ok(metrics)
