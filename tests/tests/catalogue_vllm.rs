@@ -27,6 +27,9 @@ mod v0_12 {
 mod v0_15 {
     metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.15.0");
 }
+mod v0_34 {
+    metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.34.0");
+}
 mod v1_0 {
     metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "1.0.0");
 }
@@ -475,4 +478,35 @@ fn the_facts_lifecycle_versions_match_the_generated_code() {
     );
     assert!(!versions[0].1.contains(&"vllm:corrupted_requests"));
     assert!(versions[2].1.contains(&"vllm:corrupted_requests"));
+}
+
+#[test]
+fn the_latest_release_generates_every_metric_as_the_facts_say() {
+    use metrics_schema_runtime::Buckets;
+    let Some(facts) = vllm_facts() else { return };
+    let metrics = v0_34::Metrics::new(&with_bounds(Default::default())).unwrap();
+    let generated: Vec<_> = metrics.collectors().iter().map(|c| c.desc()).collect();
+    let latest: Vec<&Fact> = facts.iter().filter(|f| f.exists_at("0.34.0")).collect();
+    assert!(latest.len() >= 140, "vLLM 0.34 declares about 140 metrics");
+    assert_eq!(
+        generated.len(),
+        latest.len(),
+        "nothing beyond the facts at 0.34.0"
+    );
+    for fact in latest {
+        let name = &fact.name;
+        let desc = generated
+            .iter()
+            .find(|d| d.name == name.as_str())
+            .unwrap_or_else(|| panic!("{name} is not generated at 0.34.0"));
+        assert_eq!(desc.metric_type.as_str(), fact.kind, "{name}: type");
+        let labels: Vec<&str> = desc.labels.iter().map(|l| l.name).collect();
+        assert_eq!(labels, fact.labels, "{name}: labels in order");
+        assert_eq!(squashed(desc.help), squashed(&fact.help), "{name}: help");
+        match desc.buckets {
+            Buckets::Static(bounds) => assert_eq!(bounds, fact.buckets, "{name}: buckets"),
+            Buckets::Runtime => assert!(fact.buckets.is_empty(), "{name}: runtime buckets"),
+            Buckets::None => assert!(fact.kind != "histogram", "{name}: buckets"),
+        }
+    }
 }
