@@ -6,6 +6,9 @@
 //!   removed, with its replacement where vLLM has one;
 //! - `schema lint` of the catalogue without its `allow` entries reports the conventions vLLM
 //!   really breaks, each exactly where an `allow` silences it, and with them is clean.
+//!   vLLM's harder breaks (removals before its policy's date, or without any deprecation)
+//!   are errors, which no `allow` can silence: the catalogue records those metrics at the
+//!   policy's date or as alpha, with a comment each (`examples/vllm/README.md`).
 
 mod support;
 
