@@ -40,3 +40,14 @@ pub use version::{Version, VersionError};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// The local name of the counter the runtime exposes for open-label overflows, next to a
+/// catalogue's metrics: `<namespace><separator>label_overflows` (exposed with `_total`).
+/// Shared by the runtime, the generated code and the lint rule that keeps catalogue
+/// metrics off that name.
+pub const LABEL_OVERFLOWS_NAME: &str = "label_overflows";
+
+/// The HELP of the label-overflow counter (the same in every generated language).
+pub const LABEL_OVERFLOWS_HELP: &str = "Lookups whose open-label value was recorded as \
+     __overflow__, because the label already had max_values distinct values or the value \
+     was outside the label's allow-list, by metric and label.";

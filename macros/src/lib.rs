@@ -9,10 +9,12 @@
 use std::path::{Path, PathBuf};
 
 use proc_macro::TokenStream;
+use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token};
 
 use metrics_schema::codegen::{ErrorKind, Input, expand};
+use metrics_schema::manifest;
 
 /// The environment variable that, when set, replaces `CARGO_MANIFEST_DIR` as the directory
 /// catalogue paths are relative to. For test harnesses such as trybuild, which compile
@@ -36,9 +38,20 @@ const MANIFEST_DIR_OVERRIDE: &str = "METRICS_SCHEMA_MANIFEST_DIR";
 /// catalogue's `[catalogue] version` pin, else the compiling crate's `CARGO_PKG_VERSION`.
 /// See the runtime's documentation of `catalogue!` for the generated items.
 ///
+/// `crate = "name"` makes the generated code use `::name` instead of
+/// `::metrics_schema_runtime`, for a crate that renames the runtime dependency (as serde's
+/// `#[serde(crate = "...")]`):
+///
+/// ```ignore
+/// // Cargo.toml: rt = { package = "metrics-schema-runtime", version = "0.1", features = ["macros"] }
+/// rt::catalogue!("metrics.toml", crate = "rt");
+/// ```
+///
 /// An invalid catalogue is a compile error showing what `schema lint` shows (rule id,
-/// `file:line:col`, the line and the fix); a missing file or bad argument is an error at
-/// that argument. Editing the TOML rebuilds the crate.
+/// `file:line:col`, the line and the fix), with the catalogue's path relative to the
+/// workspace root (where cargo runs, so that an editor opens it as it opens rustc's own
+/// paths); a missing file or bad argument is an error at that argument. Editing the TOML
+/// rebuilds the crate.
 #[proc_macro]
 pub fn catalogue(input: TokenStream) -> TokenStream {
     let args = syn::parse_macro_input!(input as Args);
@@ -48,10 +61,12 @@ pub fn catalogue(input: TokenStream) -> TokenStream {
     }
 }
 
-/// `"path"` then optionally `, version = "X.Y.Z"` and a trailing comma.
+/// `"path"` then optionally `, version = "X.Y.Z"`, `, crate = "name"` and a trailing
+/// comma.
 struct Args {
     path: LitStr,
     version: Option<LitStr>,
+    runtime_crate: Option<Ident>,
 }
 
 impl Parse for Args {
@@ -64,27 +79,53 @@ impl Parse for Args {
         }
         let path: LitStr = input.parse()?;
         let mut version = None;
+        let mut runtime_crate = None;
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
                 break;
             }
-            let key: Ident = input.parse()?;
-            if key != "version" {
+            // `crate` is a keyword: parse any identifier.
+            let key = Ident::parse_any(input)?;
+            let twice = || syn::Error::new(key.span(), format!("`{key}` is given twice"));
+            if key == "version" {
+                if version.is_some() {
+                    return Err(twice());
+                }
+                input.parse::<Token![=]>()?;
+                version = Some(input.parse::<LitStr>()?);
+            } else if key == "crate" {
+                if runtime_crate.is_some() {
+                    return Err(twice());
+                }
+                input.parse::<Token![=]>()?;
+                let name: LitStr = input.parse()?;
+                let ident = name.parse::<Ident>().map_err(|_| {
+                    syn::Error::new(
+                        name.span(),
+                        format!(
+                            "`crate = {:?}`: expected the name the runtime crate is imported \
+                             under, an identifier such as \"rt\"",
+                            name.value()
+                        ),
+                    )
+                })?;
+                runtime_crate = Some(ident);
+            } else {
                 return Err(syn::Error::new(
                     key.span(),
                     format!(
-                        "unknown argument `{key}`: the only argument after the path is `version = \"X.Y.Z\"`"
+                        "unknown argument `{key}`: the arguments after the path are \
+                         `version = \"X.Y.Z\"` and `crate = \"name\"`"
                     ),
                 ));
             }
-            if version.is_some() {
-                return Err(syn::Error::new(key.span(), "`version` is given twice"));
-            }
-            input.parse::<Token![=]>()?;
-            version = Some(input.parse::<LitStr>()?);
         }
-        Ok(Args { path, version })
+        Ok(Args {
+            path,
+            version,
+            runtime_crate,
+        })
     }
 }
 
@@ -98,10 +139,11 @@ fn manifest_dir() -> Option<PathBuf> {
 fn run(args: &Args) -> syn::Result<proc_macro2::TokenStream> {
     let written = args.path.value();
     let at_path = |message: String| syn::Error::new(args.path.span(), message);
+    let dir = manifest_dir();
     let absolute = if Path::new(&written).is_absolute() {
         PathBuf::from(&written)
     } else {
-        let dir = manifest_dir().ok_or_else(|| {
+        let dir = dir.as_deref().ok_or_else(|| {
             at_path(
                 "CARGO_MANIFEST_DIR is not set: compile with cargo, or give an absolute path"
                     .into(),
@@ -109,10 +151,17 @@ fn run(args: &Args) -> syn::Result<proc_macro2::TokenStream> {
         })?;
         dir.join(&written)
     };
+    let absolute = manifest::normalize(&absolute);
+    // Shown relative to the workspace root, where cargo runs and rustc's own paths start.
+    let shown = dir
+        .as_deref()
+        .and_then(|d| manifest::relative_to(&absolute, &manifest::workspace_root(d)))
+        .unwrap_or_else(|| absolute.display().to_string());
     let text = metrics_schema::read_catalogue(&absolute).map_err(|mut e| {
-        e.path = written.clone();
+        e.path = shown.clone();
         at_path(format!(
-            "{e} (paths are relative to the directory of Cargo.toml)"
+            "{e} (the macro's path {written:?} is relative to the directory of the crate's \
+             Cargo.toml)"
         ))
     })?;
     let track = absolute.to_str().ok_or_else(|| {
@@ -122,11 +171,13 @@ fn run(args: &Args) -> syn::Result<proc_macro2::TokenStream> {
     })?;
     let version = args.version.as_ref().map(LitStr::value);
     let crate_version = std::env::var("CARGO_PKG_VERSION").ok();
+    let runtime_crate = args.runtime_crate.as_ref().map(Ident::to_string);
     let input = Input {
         version: version.as_deref(),
         crate_version: crate_version.as_deref(),
         track: Some(track),
-        ..Input::new(&text, &written)
+        runtime_crate: runtime_crate.as_deref(),
+        ..Input::new(&text, &shown)
     };
     expand(&input).map_err(|e| {
         let span = match (e.kind, &args.version) {

@@ -150,6 +150,27 @@ pub struct Compatibility {
 }
 
 impl Compatibility {
+    /// The one-line hint to print when some breaking change is only a warning because the
+    /// baseline gave the metric the `alpha` stability (the default): how to make breaking
+    /// changes errors. `None` when no breaking change was downgraded.
+    pub fn alpha_hint(&self) -> Option<String> {
+        let downgraded = self
+            .all()
+            .filter(|d| {
+                d.severity == Severity::Warning
+                    && crate::lint::rule(d.rule).is_some_and(|r| r.severity == Severity::Error)
+            })
+            .count();
+        (downgraded > 0).then(|| {
+            format!(
+                "note: {downgraded} breaking change(s) reported as warnings because the \
+                 baseline's metrics are `alpha` (the default stability): set \
+                 `stability = \"beta\"` or `\"stable\"` under [catalogue] (or on the \
+                 metric) to make them errors"
+            )
+        })
+    }
+
     /// True when some diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.all().any(Diagnostic::is_error)
@@ -182,6 +203,7 @@ pub fn compare(baseline: &Checked, new: &Checked) -> Option<Compatibility> {
 /// `stability`: alpha metrics only warn.
 pub fn severity(rule: &Rule, stability: Stability) -> Severity {
     match (rule.severity, stability) {
+        (Severity::Note, _) => Severity::Note,
         (Severity::Warning, _) | (_, Stability::Alpha) => Severity::Warning,
         (Severity::Error, _) => Severity::Error,
     }

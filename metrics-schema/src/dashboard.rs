@@ -12,6 +12,8 @@
 //! the label with `label=~"$label"`. A few metrics without the label (an API server's
 //! connection count, a configuration gauge) do not take the filter away from the others.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{Value, json};
 
 use crate::catalogue::{Catalogue, Metric, MetricKind};
@@ -49,17 +51,9 @@ pub fn dashboard(cat: &Catalogue, at: &Version, title: Option<&str>) -> Value {
     let shown = shown_metrics(cat, at);
     let variables = variable_labels(cat, &shown);
     let mut layout = Layout::default();
-    let mut groups: Vec<&str> = Vec::new();
-    let ungrouped = shown.iter().filter(|m| m.group.is_none());
-    for m in shown.iter().filter(|m| m.group.is_some()).chain(ungrouped) {
-        let group = group_of(m);
-        if !groups.contains(&group) {
-            groups.push(group);
-        }
-    }
-    for group in groups {
+    for (group, metrics) in rows(&shown) {
         layout.row(group);
-        for m in shown.iter().filter(|m| group_of(m) == group) {
+        for m in metrics {
             for panel in panels(m, &variables) {
                 layout.panel(panel);
             }
@@ -130,14 +124,38 @@ fn group_of(m: &Metric) -> &str {
     m.group.as_deref().unwrap_or("Other")
 }
 
-/// The labels more than half of the shown metrics have, in the order of `[labels]`.
+/// The rows: groups in order of first appearance (metrics without a group count after all
+/// grouped ones), each with its metrics in catalogue order. Indexed by name, so linear in
+/// the number of metrics whatever the number of groups.
+fn rows<'a>(shown: &[&'a Metric]) -> Vec<(&'a str, Vec<&'a Metric>)> {
+    let mut rows: Vec<(&str, Vec<&Metric>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let ungrouped = shown.iter().filter(|m| m.group.is_none());
+    for m in shown.iter().filter(|m| m.group.is_some()).chain(ungrouped) {
+        let group = group_of(m);
+        index.entry(group).or_insert_with(|| {
+            rows.push((group, Vec::new()));
+            rows.len() - 1
+        });
+    }
+    for m in shown {
+        rows[index[group_of(m)]].1.push(m);
+    }
+    rows
+}
+
+/// The labels more than half of the shown metrics carry, in the order of `[labels]`
+/// (counted in one pass over the label references: linear).
 fn variable_labels(cat: &Catalogue, shown: &[&Metric]) -> Vec<String> {
+    let mut carrying: HashMap<&str, usize> = HashMap::new();
+    for m in shown {
+        for r in &m.label_refs {
+            *carrying.entry(r.value.as_str()).or_default() += 1;
+        }
+    }
     cat.labels
         .iter()
-        .filter(|l| {
-            let carrying = shown.iter().filter(|m| has_label(m, &l.name)).count();
-            carrying * 2 > shown.len()
-        })
+        .filter(|l| carrying.get(l.name.as_str()).is_some_and(|&n| n * 2 > shown.len()))
         .map(|l| l.name.clone())
         .collect()
 }

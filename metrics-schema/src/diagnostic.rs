@@ -14,6 +14,8 @@ pub enum Severity {
     Error,
     /// A likely mistake: reported, but the catalogue is usable.
     Warning,
+    /// Information only (`schema check-live`'s `live-absent`): never fails a command.
+    Note,
 }
 
 impl Severity {
@@ -22,6 +24,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }

@@ -43,14 +43,19 @@ pub mod descriptor;
 pub mod diagnostic;
 pub mod diff;
 pub mod docs;
+pub mod exposition;
+pub mod import;
 pub mod io;
 pub mod lifecycle;
 pub mod lint;
+pub mod live;
+pub mod manifest;
 pub mod migrate;
 pub mod promql;
 pub mod python;
 pub mod refs;
 pub mod render;
+pub mod sarif;
 pub mod source;
 mod suggest;
 
@@ -81,6 +86,10 @@ pub struct Options {
     /// The largest catalogue [`load`] reads, in bytes (default
     /// [`io::DEFAULT_MAX_INPUT_SIZE`], 64 MiB).
     pub max_input_size: u64,
+    /// The version of the package the catalogue belongs to (see [`manifest`]): used when
+    /// there is neither [`Options::version`] nor a pin, as the `catalogue!` macro uses the
+    /// compiling crate's version.
+    pub crate_version: Option<Version>,
 }
 
 impl Default for Options {
@@ -89,6 +98,7 @@ impl Default for Options {
             version: None,
             high_cardinality_threshold: DEFAULT_HIGH_CARDINALITY_THRESHOLD,
             max_input_size: io::DEFAULT_MAX_INPUT_SIZE,
+            crate_version: None,
         }
     }
 }
@@ -111,7 +121,7 @@ pub struct Checked {
     /// Every problem found, in file order.
     pub diagnostics: Vec<Diagnostic>,
     /// The version the catalogue was evaluated at: [`Options::version`], else the
-    /// catalogue's pin, else `None`.
+    /// catalogue's pin, else [`Options::crate_version`], else `None`.
     pub version: Option<Version>,
     /// The source text and file name.
     pub source: Source,
@@ -126,7 +136,12 @@ impl Checked {
     /// The number of errors and of warnings.
     pub fn counts(&self) -> (usize, usize) {
         let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
-        (errors, self.diagnostics.len() - errors)
+        let warnings = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        (errors, warnings)
     }
 
     /// Every diagnostic rendered as rustc does, without colour: what the `catalogue!` macro
@@ -147,7 +162,10 @@ pub fn check(text: &str, file_name: &str, options: &Options) -> Checked {
     let mut version = options.version.clone();
     if let Some(cat) = &read {
         if version.is_none() {
-            version = cat.version.clone();
+            version = cat
+                .version
+                .clone()
+                .or_else(|| options.crate_version.clone());
         }
         diagnostics.extend(lint::run(cat, version.as_ref(), options));
     }

@@ -17,8 +17,9 @@ use crate::source::Span;
 use lrpar::{Lexeme, Lexer};
 use promql_parser::label::{METRIC_NAME, MatchOp};
 use promql_parser::parser::token::{
-    T_BY, T_GROUP_LEFT, T_GROUP_RIGHT, T_IDENTIFIER, T_IGNORING, T_LEFT_BRACE, T_LEFT_PAREN,
-    T_METRIC_IDENTIFIER, T_ON, T_RIGHT_BRACE, T_RIGHT_PAREN, T_STRING, T_WITHOUT,
+    T_BY, T_GROUP_LEFT, T_GROUP_RIGHT, T_IDENTIFIER, T_IGNORING, T_LEFT_BRACE, T_LEFT_BRACKET,
+    T_LEFT_PAREN, T_METRIC_IDENTIFIER, T_ON, T_RIGHT_BRACE, T_RIGHT_BRACKET, T_RIGHT_PAREN,
+    T_STRING, T_WITHOUT, TokenType,
 };
 use promql_parser::parser::{self, Expr, VectorSelector};
 
@@ -32,12 +33,28 @@ pub struct Reference {
     pub span: Range<usize>,
 }
 
-/// An expression that is not valid PromQL.
+/// An expression that is not valid PromQL, or too large to be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidPromql {
-    /// The parser's message.
+    /// The parser's message, or which limit the expression exceeds.
     pub message: String,
+    /// True when the expression was refused for its size (see [`MAX_EXPRESSION_BYTES`],
+    /// [`MAX_OPERATORS`] and [`MAX_NESTING`]) before being parsed.
+    pub too_large: bool,
 }
+
+/// The longest PromQL expression read, in bytes (16 KiB). Longer expressions are refused
+/// before they are parsed.
+pub const MAX_EXPRESSION_BYTES: usize = 16 * 1024;
+
+/// The most operators (binary and unary, outside label matchers) a PromQL expression may
+/// hold. The PromQL parser's type checks walk the whole subtree at every operator, so a
+/// chain of `n` operators (`- - - ... x`, `x + x + ... + x`) costs `n²` steps and `n` stack
+/// frames: 1,000 keeps the worst case in milliseconds, well beyond hand-written rules.
+pub const MAX_OPERATORS: usize = 1_000;
+
+/// The deepest nesting of parentheses, brackets and braces in a PromQL expression.
+pub const MAX_NESTING: usize = 128;
 
 impl fmt::Display for InvalidPromql {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -92,10 +109,11 @@ impl Expression {
             &substitution.text
         };
         let references = references(parsed).map(|refs| {
+            let mut occurrences = Occurrences::default();
             refs.into_iter()
                 .map(|r| {
                     let at = substitution.original(r.span.start);
-                    match raw_offset(&text, raw, at, &r.name) {
+                    match occurrences.raw_offset(&text, raw, at, &r.name) {
                         Some(offset) => Located {
                             span: Span::new(
                                 span.start + offset,
@@ -121,19 +139,77 @@ impl Expression {
     }
 }
 
-/// Maps `offset`, the start of an occurrence of `needle` in `decoded`, to the start of the
-/// same occurrence in `raw`, the text `decoded` was read from: metric names contain no
-/// character that quoting or escaping changes, so the k-th occurrence in one is the k-th in
-/// the other.
-fn raw_offset(decoded: &str, raw: &str, offset: usize, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
-        return None;
+/// Maps the start of an occurrence of a name in a decoded string value to the start of the
+/// same occurrence in `raw`, the text it was read from: metric names contain no character
+/// that quoting or escaping changes, so the k-th occurrence in one is the k-th in the other.
+///
+/// References come in the order they are written, so each name's search resumes where its
+/// previous one stopped: the work is linear in the text for each distinct name, instead of
+/// for each reference.
+#[derive(Default)]
+struct Occurrences {
+    /// Per name: where the next search starts in the decoded text and in `raw`, and how many
+    /// occurrences were passed in each.
+    cursors: HashMap<String, Cursor>,
+}
+
+#[derive(Default)]
+struct Cursor {
+    decoded_at: usize,
+    decoded_seen: usize,
+    raw_at: usize,
+    raw_seen: usize,
+    /// The start of the last occurrence found in `raw` (the `raw_seen`-th).
+    raw_last: Option<usize>,
+}
+
+impl Occurrences {
+    /// The offset in `raw` of the occurrence of `needle` starting at `offset` in `decoded`
+    /// (offsets of one name must come in increasing order).
+    fn raw_offset(
+        &mut self,
+        decoded: &str,
+        raw: &str,
+        offset: usize,
+        needle: &str,
+    ) -> Option<usize> {
+        if needle.is_empty() {
+            return None;
+        }
+        if !self.cursors.contains_key(needle) {
+            self.cursors.insert(needle.to_owned(), Cursor::default());
+        }
+        let cursor = self.cursors.get_mut(needle)?;
+        if offset < cursor.decoded_at {
+            *cursor = Cursor::default(); // out of order: start again
+        }
+        // Count the occurrences in `decoded` that start before `offset`, as
+        // `match_indices` from the start would (a match is resumed after its end).
+        while let Some(i) = decoded.get(cursor.decoded_at..)?.find(needle) {
+            let start = cursor.decoded_at + i;
+            if start >= offset {
+                break;
+            }
+            cursor.decoded_seen += 1;
+            cursor.decoded_at = start + needle.len();
+        }
+        let k = cursor.decoded_seen; // the occurrence at `offset` is the k-th (from 0)
+        if cursor.raw_seen > k + 1 {
+            *cursor = Cursor {
+                decoded_at: cursor.decoded_at,
+                decoded_seen: cursor.decoded_seen,
+                ..Cursor::default()
+            };
+        }
+        while cursor.raw_seen < k + 1 {
+            let i = raw.get(cursor.raw_at..)?.find(needle)?;
+            let start = cursor.raw_at + i;
+            cursor.raw_seen += 1;
+            cursor.raw_at = start + needle.len();
+            cursor.raw_last = Some(start);
+        }
+        cursor.raw_last
     }
-    let k = decoded
-        .match_indices(needle)
-        .take_while(|(i, _)| *i < offset)
-        .count();
-    raw.match_indices(needle).nth(k).map(|(i, _)| i)
 }
 
 /// An expression with template variables replaced so that it parses as PromQL, and the
@@ -230,17 +306,16 @@ impl Substitution {
 
     /// The offset in the original text of `offset` in [`Substitution::text`].
     pub fn original(&self, offset: usize) -> usize {
-        let mut delta: isize = 0;
-        for &(start, end, orig_start, orig_end) in &self.edits {
-            if offset < start {
-                break;
-            }
-            if offset < end {
-                return self.base + orig_start;
-            }
-            delta = orig_end as isize - end as isize;
+        // The last replacement starting at or before `offset` (edits are in order).
+        let before = self.edits.partition_point(|&(start, ..)| start <= offset);
+        let Some(&(_, end, orig_start, orig_end)) = before.checked_sub(1).map(|i| &self.edits[i])
+        else {
+            return self.base + offset;
+        };
+        if offset < end {
+            return self.base + orig_start;
         }
-        self.base + offset.saturating_add_signed(delta)
+        self.base + offset.saturating_add_signed(orig_end as isize - end as isize)
     }
 }
 
@@ -293,7 +368,10 @@ pub fn references(expr: &str) -> Result<Vec<Reference>, InvalidPromql> {
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    let lexer = parser::lexer(expr).map_err(|message| InvalidPromql { message })?;
+    let lexer = parser::lexer(expr).map_err(|message| InvalidPromql {
+        message,
+        too_large: false,
+    })?;
     let tokens: Vec<(u16, Range<usize>)> = lexer
         .iter()
         .filter_map(Result::ok)
@@ -357,20 +435,106 @@ pub fn references(expr: &str) -> Result<Vec<Reference>, InvalidPromql> {
 
 /// Parses `expr` with the PromQL parser.
 ///
+/// An expression larger than the limits ([`MAX_EXPRESSION_BYTES`], [`MAX_OPERATORS`],
+/// [`MAX_NESTING`]) is refused before it is parsed (`too_large`), since the parser's time
+/// grows with the square of the operators and its stack with their number.
+///
 /// The parser panics on a few inputs instead of returning an error (an `@` timestamp or a
 /// duration too large for `std::time::Duration`, for instance); such a panic is caught here
 /// and reported as an invalid expression, so no PromQL text can panic a caller.
+///
+/// ```
+/// use metrics_schema::promql::parse;
+///
+/// assert!(parse("sum(rate(x[5m])) > 1").is_ok());
+/// let error = parse(&format!("{}1", "-".repeat(5_000))).unwrap_err();
+/// assert!(error.too_large);
+/// assert!(error.message.contains("5,000 operators"));
+/// ```
 pub fn parse(expr: &str) -> Result<Expr, InvalidPromql> {
+    check_size(expr)?;
     match std::panic::catch_unwind(|| parser::parse(expr)) {
         Ok(parsed) => parsed.map_err(|message| InvalidPromql {
             message: message.trim().to_owned(),
+            too_large: false,
         }),
         Err(_) => Err(InvalidPromql {
             message: "a number in this expression is out of range (too large, negative or NaN \
                       where a time or duration is expected)"
                 .to_owned(),
+            too_large: false,
         }),
     }
+}
+
+/// Refuses an expression beyond the limits, in one pass of the PromQL lexer (linear). A text
+/// the lexer refuses is left to the parser, which reports it.
+fn check_size(expr: &str) -> Result<(), InvalidPromql> {
+    let refuse = |message: String| {
+        Err(InvalidPromql {
+            message,
+            too_large: true,
+        })
+    };
+    if expr.len() > MAX_EXPRESSION_BYTES {
+        return refuse(format!(
+            "the expression is {} bytes long; at most {} bytes are read",
+            thousands(expr.len()),
+            thousands(MAX_EXPRESSION_BYTES)
+        ));
+    }
+    let Ok(lexer) = parser::lexer(expr) else {
+        return Ok(());
+    };
+    let (mut operators, mut depth, mut deepest, mut in_braces) = (0usize, 0usize, 0usize, 0usize);
+    for lexeme in lexer.iter().filter_map(Result::ok) {
+        let id = lexeme.tok_id();
+        match id {
+            T_LEFT_PAREN | T_LEFT_BRACKET | T_LEFT_BRACE => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                in_braces += usize::from(id == T_LEFT_BRACE);
+            }
+            T_RIGHT_PAREN | T_RIGHT_BRACKET | T_RIGHT_BRACE => {
+                depth = depth.saturating_sub(1);
+                if id == T_RIGHT_BRACE {
+                    in_braces = in_braces.saturating_sub(1);
+                }
+            }
+            // `=`, `!=`, `=~` and `!~` of label matchers are operator tokens too.
+            _ if in_braces == 0 && TokenType::new(id).is_operator() => operators += 1,
+            _ => {}
+        }
+    }
+    if operators > MAX_OPERATORS {
+        return refuse(format!(
+            "the expression has {} operators; at most {} are read",
+            thousands(operators),
+            thousands(MAX_OPERATORS)
+        ));
+    }
+    if deepest > MAX_NESTING {
+        return refuse(format!(
+            "the expression nests parentheses, brackets or braces {} deep; at most {} levels \
+             are read",
+            thousands(deepest),
+            thousands(MAX_NESTING)
+        ));
+    }
+    Ok(())
+}
+
+/// `12345` as `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// True when `name` is a valid Prometheus metric name, colons included:
@@ -610,6 +774,50 @@ mod tests {
         assert!(refs.iter().all(|r| r.exact));
         // `vllm:a` is the first occurrence; the label value is the second.
         assert_eq!(refs[1].span.start, start + raw.find("vllm:a").unwrap());
+    }
+
+    /// The mapping by definition: count the occurrences before `offset` from the start.
+    fn raw_offset_from_start(
+        decoded: &str,
+        raw: &str,
+        offset: usize,
+        needle: &str,
+    ) -> Option<usize> {
+        let k = decoded
+            .match_indices(needle)
+            .take_while(|(i, _)| *i < offset)
+            .count();
+        raw.match_indices(needle).nth(k).map(|(i, _)| i)
+    }
+
+    #[test]
+    fn resumed_searches_find_the_same_occurrences() {
+        for (text, raw) in [
+            ("aaa + aa + aaa", "\"aaa + aa + aaa\""),
+            ("x + \"x\" + x + x", "\"x + \\\"x\\\" + x + x\""),
+            ("a\tb + a + b + a", "'a\\tb + a + b + a'"),
+        ] {
+            for needle in ["a", "aa", "aaa", "x", "b"] {
+                let starts: Vec<usize> = text.match_indices(needle).map(|(i, _)| i).collect();
+                let mut occurrences = Occurrences::default();
+                for &at in &starts {
+                    assert_eq!(
+                        occurrences.raw_offset(text, raw, at, needle),
+                        raw_offset_from_start(text, raw, at, needle),
+                        "{needle:?} at {at} in {text:?}"
+                    );
+                }
+                // Out of order too (the cursor starts again).
+                let mut occurrences = Occurrences::default();
+                for &at in starts.iter().rev() {
+                    assert_eq!(
+                        occurrences.raw_offset(text, raw, at, needle),
+                        raw_offset_from_start(text, raw, at, needle),
+                        "{needle:?} at {at} in {text:?}, backwards"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -43,6 +43,7 @@ fn render_one(renderer: &Renderer, source: &Source, d: &Diagnostic) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
     };
     // Show only the lines the diagnostic touches, so that rendering stays cheap in a large
     // catalogue.
@@ -96,7 +97,10 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
 /// `error: metrics.toml: 2 errors, 1 warning`; `None` when there is nothing to say.
 pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> Option<String> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("1 {word}")
@@ -156,6 +160,7 @@ pub fn github(source: &Source, diagnostics: &[Diagnostic]) -> String {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "notice",
         };
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
@@ -210,6 +215,7 @@ pub fn rules_markdown() -> String {
             let sev = match r.kind {
                 RuleKind::Catalogue => r.severity.as_str().to_owned(),
                 RuleKind::Compatibility => format!("{} (baseline)", r.severity),
+                RuleKind::Live => format!("{} (live)", r.severity),
             };
             out.push_str(&format!(
                 "| `{}` | {sev} | {} |\n",
@@ -237,11 +243,17 @@ const RULE_GROUPS: &[(RuleKind, Severity, &str)] = &[
         Severity::Error,
         "Compatibility (against the previous release's catalogue; errors for stable and beta metrics, warnings for alpha):",
     ),
+    (
+        RuleKind::Live,
+        Severity::Error,
+        "Live (`schema check-live`: what a running program exposes, against the catalogue):",
+    ),
 ];
 
 fn group(kind: RuleKind, severity: Severity) -> impl Iterator<Item = &'static Rule> {
     crate::lint::rules().iter().copied().filter(move |r| {
-        r.kind == kind && (kind == RuleKind::Compatibility || r.severity == severity)
+        r.kind == kind
+            && (matches!(kind, RuleKind::Compatibility | RuleKind::Live) || r.severity == severity)
     })
 }
 
@@ -253,6 +265,7 @@ pub fn explain(rule: &Rule) -> String {
             "compatibility {}, with a baseline; a warning for alpha metrics",
             rule.severity
         ),
+        RuleKind::Live => format!("live {}, with `schema check-live`", rule.severity),
     };
     let indent = |text: &str| -> String {
         text.lines()

@@ -57,7 +57,23 @@ const EXTENSION_ERRORS: &[&str] = &[
     "unknown-metric-reference",
     "removed-metric-reference",
 ];
+/// The rule ids of the runtime's own metrics (the label-overflow counter), also public.
+const RUNTIME_ERRORS: &[&str] = &["reserved-metric-name"];
 const EXTENSION_WARNINGS: &[&str] = &["deprecated-metric-reference", "future-metric-reference"];
+/// The live rule ids (`schema check-live`), also a public interface.
+const LIVE: &[&str] = &[
+    "live-unknown-metric",
+    "live-type-mismatch",
+    "live-labels-mismatch",
+    "live-undeclared-label-value",
+    "live-buckets-mismatch",
+    "live-hidden-exposed",
+    "live-removed-exposed",
+    "live-too-many-values",
+    "live-missing-notice",
+    "live-absent",
+    "live-show-hidden",
+];
 const FORMAT_COMPATIBILITY: &[&str] = &[
     "removed-without-deprecation",
     "type-changed",
@@ -74,9 +90,11 @@ fn registry_matches_the_format_document() {
         .iter()
         .chain(GENERATION_ERRORS)
         .chain(EXTENSION_ERRORS)
+        .chain(RUNTIME_ERRORS)
         .chain(FORMAT_WARNINGS)
         .chain(EXTENSION_WARNINGS)
         .chain(FORMAT_COMPATIBILITY)
+        .chain(LIVE)
         .copied()
         .collect();
     assert_eq!(ids, documented, "registry order and content");
@@ -84,6 +102,7 @@ fn registry_matches_the_format_document() {
         .iter()
         .chain(GENERATION_ERRORS)
         .chain(EXTENSION_ERRORS)
+        .chain(RUNTIME_ERRORS)
     {
         let r = rule(id).unwrap();
         assert_eq!(r.severity, Severity::Error, "{id}");
@@ -100,6 +119,21 @@ fn registry_matches_the_format_document() {
         assert!(r.needs_baseline(), "{id}");
     }
     assert_eq!(rule("buckets-changed").unwrap().severity, Severity::Warning);
+    for id in LIVE {
+        let r = rule(id).unwrap();
+        assert_eq!(r.kind, RuleKind::Live, "{id}");
+        assert!(r.needs_scrape(), "{id}");
+    }
+    assert_eq!(
+        rule("live-too-many-values").unwrap().severity,
+        Severity::Warning
+    );
+    assert_eq!(
+        rule("live-missing-notice").unwrap().severity,
+        Severity::Warning
+    );
+    assert_eq!(rule("live-absent").unwrap().severity, Severity::Note);
+    assert_eq!(rule("live-show-hidden").unwrap().severity, Severity::Note);
 }
 
 #[test]
@@ -119,7 +153,11 @@ fn every_rule_is_documented() {
 
 #[test]
 fn bad_examples_fire_and_good_examples_are_clean() {
-    for r in rules().iter().filter(|r| !r.needs_baseline()) {
+    // Compatibility examples run in `compat.rs`, live examples in `live.rs`.
+    for r in rules()
+        .iter()
+        .filter(|r| !r.needs_baseline() && !r.needs_scrape())
+    {
         let bad = check(r.bad, "bad.toml", &Options::default());
         assert!(
             bad.diagnostics.iter().any(|d| d.rule == r.id),

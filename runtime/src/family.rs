@@ -54,6 +54,9 @@ struct Seen {
     values: Vec<HashSet<Box<str>>>,
 }
 
+/// The values an open label is restricted to.
+type AllowList = Box<[Box<str>]>;
+
 /// The state shared by a [`Family`], its bound handles' rows and the registry.
 pub(crate) struct Inner<M: Metric> {
     desc: &'static MetricDesc,
@@ -73,6 +76,13 @@ pub(crate) struct Inner<M: Metric> {
     overflow: Option<Arc<Row<M>>>,
     overflow_used: AtomicBool,
     overflows: AtomicU64,
+    /// Per open label: lookups whose value went to [`OVERFLOW_VALUE`] because the label was
+    /// full or the value was outside its allow-list.
+    label_overflows: Box<[AtomicU64]>,
+    /// Per open label: the allow-list given by [`Options::allow_label_values`], if any.
+    allowed: Box<[Option<AllowList>]>,
+    /// Whether any open label has an allow-list (and the family is exposed).
+    restricted: bool,
     seen: Mutex<Seen>,
     hasher: foldhash::quality::RandomState,
 }
@@ -172,6 +182,8 @@ impl<M: Metric, C: ClosedLabels, const N: usize> std::fmt::Debug for Family<M, C
 struct Prepared {
     layout: Vec<Slot>,
     max_values: Vec<usize>,
+    /// Per open label, the operator's allow-list of values, if any.
+    allowed: Vec<Option<Box<[Box<str>]>>>,
     closed_lists: Vec<&'static [&'static str]>,
     bounds: Arc<[f64]>,
     help: String,
@@ -212,6 +224,7 @@ fn prepare(desc: &'static MetricDesc, options: &Options) -> Result<Prepared, Bui
     }
     let mut layout = Vec::with_capacity(desc.labels.len());
     let mut max_values = Vec::new();
+    let mut allowed = Vec::new();
     let mut closed_lists = Vec::new();
     let mut names = HashSet::new();
     for label in desc.labels {
@@ -233,6 +246,11 @@ fn prepare(desc: &'static MetricDesc, options: &Options) -> Result<Prepared, Bui
                 }
                 layout.push(Slot::Open(max_values.len()));
                 max_values.push(max);
+                allowed.push(
+                    options
+                        .allowed_values(metric, label.name)
+                        .map(|values| values.iter().map(|v| Box::from(v.as_str())).collect()),
+                );
             }
             LabelKind::Closed(values) => {
                 layout.push(Slot::Closed(closed_lists.len()));
@@ -259,6 +277,7 @@ fn prepare(desc: &'static MetricDesc, options: &Options) -> Result<Prepared, Bui
     Ok(Prepared {
         layout,
         max_values,
+        allowed,
         closed_lists,
         bounds,
         help,
@@ -285,6 +304,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
         let Prepared {
             layout,
             max_values,
+            allowed,
             closed_lists,
             bounds,
             help,
@@ -308,7 +328,9 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
                 ),
             });
         }
-        let exposed = !matches!(desc.stage, Stage::Hidden(_)) || options.shows_hidden();
+        let exposed = (!matches!(desc.stage, Stage::Hidden(_)) || options.shows_hidden())
+            && !options.is_disabled(metric);
+        let restricted = exposed && allowed.iter().any(Option::is_some);
         let text = FamilyText::new(desc, &help, &bounds);
         let mut inner = Inner {
             desc,
@@ -326,6 +348,9 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
             overflow: None,
             overflow_used: AtomicBool::new(false),
             overflows: AtomicU64::new(0),
+            label_overflows: (0..N).map(|_| AtomicU64::new(0)).collect(),
+            allowed: allowed.into(),
+            restricted,
             seen: Mutex::new(Seen {
                 values: (0..N).map(|_| HashSet::new()).collect(),
             }),
@@ -365,6 +390,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
     /// row; values past `max_values` go to the overflow series (see [`OVERFLOW_VALUE`]).
     #[inline]
     pub fn with(&self, open: [&str; N], closed: C) -> &M {
+        let open = self.inner.restrict(open);
         &self.inner.row(&open).series[closed.dense_index()]
     }
 
@@ -373,6 +399,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
     /// combination); the handle is `'static`, `Clone`, `Send` and `Sync`, so it can live
     /// in long-lived engine structs.
     pub fn bind(&self, open: [&str; N]) -> Bound<M, C> {
+        let open = self.inner.restrict(open);
         Bound {
             series: Arc::clone(&self.inner.row(&open).series),
             _closed: PhantomData,
@@ -417,6 +444,50 @@ impl<M: Metric> Deref for Family<M, (), 0> {
 }
 
 impl<M: Metric> Inner<M> {
+    /// The open values with those outside their label's allow-list replaced by
+    /// [`OVERFLOW_VALUE`]; one branch for families without allow-lists.
+    #[inline]
+    fn restrict<'a, const N: usize>(&self, open: [&'a str; N]) -> [&'a str; N] {
+        if self.restricted {
+            self.restrict_to_allowed(open)
+        } else {
+            open
+        }
+    }
+
+    fn restrict_to_allowed<'a, const N: usize>(&self, mut open: [&'a str; N]) -> [&'a str; N] {
+        for (i, value) in open.iter_mut().enumerate() {
+            if let Some(Some(list)) = self.allowed.get(i)
+                && !list.iter().any(|a| **a == **value)
+            {
+                *value = OVERFLOW_VALUE;
+                if let Some(count) = self.label_overflows.get(i) {
+                    count.fetch_add(1, Relaxed);
+                }
+            }
+        }
+        open
+    }
+
+    /// `(open label, overflows)` of every open label that can overflow: bounded by
+    /// `max_values` or restricted by an allow-list.
+    fn label_overflow_counts(&self) -> Vec<(&'static str, u64)> {
+        self.desc
+            .labels
+            .iter()
+            .zip(self.layout.iter())
+            .filter_map(|(label, slot)| match *slot {
+                Slot::Open(i) => {
+                    let bounded = self.max_values.get(i).is_some_and(|&m| m != usize::MAX)
+                        || self.allowed.get(i).is_some_and(Option::is_some);
+                    let count = self.label_overflows.get(i)?.load(Relaxed);
+                    bounded.then_some((label.name, count))
+                }
+                Slot::Closed(_) => None,
+            })
+            .collect()
+    }
+
     #[inline]
     fn hash(&self, open: &[&str]) -> u64 {
         let mut h = self.hasher.build_hasher();
@@ -459,12 +530,16 @@ impl<M: Metric> Inner<M> {
         if let Some(row) = self.table.find(hash, eq) {
             return row;
         }
-        let full = seen
-            .values
-            .iter()
-            .zip(open)
-            .zip(self.max_values.iter())
-            .any(|((set, v), &max)| !set.contains(*v) && set.len() >= max);
+        let mut full = false;
+        let labels = seen.values.iter().zip(open).zip(self.max_values.iter());
+        for (i, ((set, v), &max)) in labels.enumerate() {
+            if !set.contains(*v) && set.len() >= max {
+                full = true;
+                if let Some(count) = self.label_overflows.get(i) {
+                    count.fetch_add(1, Relaxed);
+                }
+            }
+        }
         if full {
             self.overflow_used.store(true, Relaxed);
             self.overflows.fetch_add(1, Relaxed);
@@ -603,6 +678,8 @@ pub(crate) trait Collect: Send + Sync {
     fn exposed(&self) -> bool;
     fn encode(&self, format: Format, out: &mut Vec<u8>, scratch: &mut Vec<u64>);
     fn overflow_count(&self) -> u64;
+    /// `(open label, overflows)` of every open label that can overflow.
+    fn label_overflows(&self) -> Vec<(&'static str, u64)>;
     fn series_count(&self) -> usize;
     fn snapshot(&self) -> FamilySnapshot;
 }
@@ -632,6 +709,10 @@ impl<M: Metric> Collect for Inner<M> {
 
     fn overflow_count(&self) -> u64 {
         self.overflows.load(Relaxed)
+    }
+
+    fn label_overflows(&self) -> Vec<(&'static str, u64)> {
+        self.label_overflow_counts()
     }
 
     fn series_count(&self) -> usize {
@@ -713,6 +794,13 @@ impl Collector {
     /// See [`Family::overflow_count`].
     pub fn overflow_count(&self) -> u64 {
         self.0.overflow_count()
+    }
+
+    /// `(open label, overflows)` of every open label that can overflow (bounded by
+    /// `max_values` or restricted by an allow-list): lookups whose value was recorded as
+    /// [`OVERFLOW_VALUE`] because the label was full or the value was outside the list.
+    pub fn label_overflows(&self) -> Vec<(&'static str, u64)> {
+        self.0.label_overflows()
     }
 
     /// See [`Family::series_count`].

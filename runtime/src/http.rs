@@ -10,7 +10,10 @@
 //!   [`HEADER_TIMEOUT`] to send its headers.
 //!
 //! [`serve`] runs a server on a listener; [`router`] (or [`metrics_handler`]) plugs the
-//! endpoint into an existing axum application.
+//! endpoint into an existing axum application, and [`serve_app`] serves such an
+//! application (any axum [`Router`]) with the same protections ([`Limits`]): header size,
+//! header-read timeout (which is also the idle keep-alive timeout), and a cap on open
+//! connections.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -44,6 +47,7 @@ use axum::routing::get;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
 
 use crate::{Registry, negotiate};
 
@@ -55,8 +59,51 @@ pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// chunked one, is refused with `413`.
 pub const MAX_BODY_BYTES: u64 = 1024;
 
-/// How long [`serve`] waits for a client's request headers.
+/// How long [`serve`] waits for a client's request headers: from the moment the
+/// connection is ready for a request (just accepted, or idle after a response on a
+/// keep-alive connection) to the end of the headers. A connection that sends nothing
+/// (idle), or its headers a byte at a time (slowloris), is closed then.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most connections [`serve`] keeps open at once; further clients wait in the
+/// listener's backlog until one closes, so the process never runs out of file descriptors
+/// because of its clients.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// The limits of a server run by [`serve_app`] (and [`serve`]). The defaults are
+/// [`MAX_HEADER_BYTES`], [`HEADER_TIMEOUT`] and [`MAX_CONNECTIONS`]; bodies are limited by
+/// the application's routes (the `/metrics` handler refuses any over [`MAX_BODY_BYTES`]).
+///
+/// ```
+/// use std::time::Duration;
+/// use metrics_schema_runtime::http::Limits;
+///
+/// let mut limits = Limits::default();
+/// limits.header_timeout = Duration::from_secs(5);
+/// limits.max_connections = 256;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest request head (request line and headers) read; larger ones get `431`.
+    pub max_header_bytes: usize,
+    /// How long a connection may take to send a request's headers, counted from when it is
+    /// ready for one (accepted, or idle after a response): the header-read timeout and the
+    /// idle keep-alive timeout.
+    pub header_timeout: Duration,
+    /// The most connections open at once (at least 1).
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_header_bytes: MAX_HEADER_BYTES,
+            header_timeout: HEADER_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
+        }
+    }
+}
 
 /// A router serving `GET /metrics` from `registry`, to use on its own or merged into an
 /// application's router (`app.merge(router(registry))`).
@@ -165,43 +212,107 @@ pub async fn serve(listener: TcpListener, registry: Arc<Registry>) -> std::io::R
     serve_with_shutdown(listener, registry, std::future::pending()).await
 }
 
-/// [`serve`] until `shutdown` completes; connections already accepted finish on their
-/// own.
+/// [`serve`] until `shutdown` completes, then until the connections accepted have finished
+/// their requests (see [`serve_app`]).
 pub async fn serve_with_shutdown(
     listener: TcpListener,
     registry: Arc<Registry>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let app = router(registry);
+    serve_app(listener, router(registry), &Limits::default(), shutdown).await
+}
+
+/// Serves `app` (an application's router, which may include [`router`]) on `listener`
+/// within `limits`, until `shutdown` completes (a failed accept, such as running out of
+/// file descriptors for a moment, is retried after a short pause).
+///
+/// At most `limits.max_connections` connections are open at once: further clients wait in
+/// the listener's backlog. A connection is closed when its request headers take longer than
+/// `limits.header_timeout` (counted from when it is ready for a request, so idle and
+/// keep-alive connections too) or are larger than `limits.max_header_bytes` (answered
+/// with `431`). When `shutdown` completes, no connection is accepted any more, idle ones
+/// close, and the function returns once the requests in flight are answered (wrap it in a
+/// timeout to bound that wait).
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use metrics_schema_runtime::{http, Registry};
+///
+/// # async fn run() -> std::io::Result<()> {
+/// let registry = Arc::new(Registry::new());
+/// let app = axum::Router::new()
+///     .route("/healthz", axum::routing::get(|| async { "ok" }))
+///     .merge(http::router(registry));
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+/// http::serve_app(listener, app, &http::Limits::default(), std::future::pending()).await
+/// # }
+/// ```
+pub async fn serve_app(
+    listener: TcpListener,
+    app: Router,
+    limits: &Limits,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let slots = limits
+        .max_connections
+        .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+    let permits = Arc::new(Semaphore::new(slots));
+    let (stop_tx, stop_rx) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        // A free slot first, so that a full server leaves clients in the backlog instead
+        // of accepting (and holding a descriptor for) connections it cannot serve.
+        let permit = tokio::select! {
+            permit = Arc::clone(&permits).acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break, // never closed
+            },
+            () = &mut shutdown => break,
+        };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
-            () = &mut shutdown => return Ok(()),
+            () = &mut shutdown => break,
         };
         let stream = match accepted {
             Ok((stream, _)) => stream,
             // Per-connection failures (reset before accept, out of file descriptors for
-            // a moment) must not stop the endpoint; back off briefly and go on.
+            // a moment) must not stop the server; back off briefly and go on.
             Err(_) => {
                 tokio::time::sleep(Duration::from_millis(10)).await;
                 continue;
             }
         };
         let service = TowerToHyperService::new(app.clone());
+        let mut stop = stop_rx.clone();
+        let (max_header_bytes, header_timeout) = (limits.max_header_bytes, limits.header_timeout);
         tokio::spawn(async move {
+            let _permit = permit; // the slot is free again when the connection ends
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder
-                .max_buf_size(MAX_HEADER_BYTES)
+                .max_buf_size(max_header_bytes.max(MIN_BUF_SIZE))
+                .max_header_size(max_header_bytes)
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT);
+                .header_read_timeout(header_timeout);
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
             // A client that misbehaves only ends its own connection.
-            let _ = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            tokio::select! {
+                _ = connection.as_mut() => return,
+                _ = stop.wait_for(|&stop| stop) => {}
+            }
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
         });
     }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    // Every connection holds a slot: all slots back means all connections are done.
+    let _ = permits.acquire_many(slots as u32).await;
+    Ok(())
 }
+
+/// hyper's smallest read buffer: `max_buf_size` below it panics.
+const MIN_BUF_SIZE: usize = 8192;
 
 #[cfg(test)]
 mod tests {

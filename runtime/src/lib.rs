@@ -10,6 +10,11 @@
 //! - **Lifecycle**: a [`MetricDesc`]'s [`Stage`] makes a metric deprecated (HELP carries
 //!   the notice of [`lifecycle::deprecation_notice`]) or hidden (not exposed, recording a
 //!   no-op) unless [`Options::show_hidden`] accepted the one valid value.
+//! - **Operator options**: [`Options::disable_metric`] and
+//!   [`Options::allow_label_values`] (Kubernetes' `--disabled-metrics` and
+//!   `--allow-metric-labels`), checked against a generated catalogue ([`MetricCatalogue`]);
+//!   with cargo feature `clap`, `cli::MetricsArgs` puts them and the show-hidden value on an
+//!   engine's command line. [`LabelOverflows`] exposes how often open labels overflowed.
 //! - **[`Registry`]**: several [`MetricSet`]s encoded into one exposition; a name exposed
 //!   twice is an error at registration.
 //! - **Encoders**: Prometheus text 0.0.4 and OpenMetrics 1.0.0 ([`Format`]), chosen from an
@@ -124,9 +129,12 @@ mod family;
 mod label;
 mod metric;
 mod options;
+mod overflow;
 mod registry;
 mod table;
 
+#[cfg(feature = "clap")]
+pub mod cli;
 #[cfg(feature = "http")]
 pub mod http;
 
@@ -141,8 +149,30 @@ pub use metric::{
     Counter, Gauge, Histogram, HistogramSnapshot, Info, InvalidBuckets, Metric, Sample,
     validate_buckets,
 };
-pub use options::{BuildError, Options, OptionsError};
+pub use options::{BuildError, MetricCatalogue, MetricInfo, Options, OptionsError};
+pub use overflow::{
+    LABEL_OVERFLOWS_HELP, LABEL_OVERFLOWS_LABELS, LABEL_OVERFLOWS_NAME, LabelOverflows,
+    label_overflows_desc,
+};
 pub use registry::{MetricSet, Registry, RegistryError};
+
+/// Support for generated code; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    mod sealed {
+        /// Implemented by nothing, and nameable only in this module.
+        pub trait Sealed {}
+    }
+
+    /// The supertrait of the marker trait of a removed metric: nothing implements it, and
+    /// nothing outside this crate can, since its own supertrait cannot be named. So no
+    /// code can satisfy the bound of a removed metric's methods, and their body, which
+    /// only calls [`Removed::removed`], has no run-time branch.
+    pub trait Removed: sealed::Sealed {
+        /// Never callable: no type implements this trait.
+        fn removed(&self) -> !;
+    }
+}
 
 /// Compiles a metrics catalogue into typed registry code (cargo feature `macros`).
 ///

@@ -1,6 +1,6 @@
 //! Run-time options for building metric sets, and the errors building can report.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -30,6 +30,42 @@ pub struct Options {
     show_hidden: bool,
     max_values: HashMap<String, usize>,
     buckets: HashMap<String, Vec<f64>>,
+    disabled: HashSet<String>,
+    /// (metric, open label) to the values kept; others become [`OVERFLOW_VALUE`].
+    ///
+    /// [`OVERFLOW_VALUE`]: crate::OVERFLOW_VALUE
+    allowed: HashMap<(String, String), Vec<String>>,
+}
+
+/// What an operator option can name in a catalogue: its metrics and their open labels.
+/// Generated code implements it for each catalogue's `Metrics`, so that
+/// [`Options::disable_metric`], [`Options::allow_label_values`] and the `clap` integration
+/// check names against the catalogue.
+pub trait MetricCatalogue {
+    /// The version the catalogue was compiled at.
+    const VERSION: &'static str;
+    /// The one show-hidden value valid at [`VERSION`](MetricCatalogue::VERSION).
+    const SHOW_HIDDEN_VALUE: Option<&'static str>;
+    /// Every metric that exists at that version (hidden ones included), by full name.
+    const METRICS: &'static [MetricInfo];
+}
+
+/// A metric of a [`MetricCatalogue`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MetricInfo {
+    /// The full name (`vllm:num_requests_running`).
+    pub name: &'static str,
+    /// Its open labels, in catalogue order.
+    pub open_labels: &'static [&'static str],
+}
+
+/// The known name closest to `name`, when close enough to be a likely typo.
+fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
 }
 
 impl Options {
@@ -73,6 +109,58 @@ impl Options {
         self
     }
 
+    /// Disables metric `name` (full name) of catalogue `C`, as Kubernetes'
+    /// `--disabled-metrics`: its family is built as hidden ones are (not exposed, recording
+    /// a no-op), whatever the show-hidden value. A name that is not a metric of `C` is an
+    /// error, with the closest name as a suggestion.
+    pub fn disable_metric<C: MetricCatalogue + ?Sized>(
+        mut self,
+        name: &str,
+    ) -> Result<Self, OptionsError> {
+        find_metric::<C>(name)?;
+        self.disabled.insert(name.to_owned());
+        Ok(self)
+    }
+
+    /// Restricts open label `label` of metric `metric` (full name) of catalogue `C` to
+    /// `values`, as Kubernetes' `--allow-metric-labels`: any other value is recorded as
+    /// [`OVERFLOW_VALUE`](crate::OVERFLOW_VALUE) and counted as an overflow of the label.
+    /// An unknown metric, or a label that is not one of its open labels, is an error.
+    pub fn allow_label_values<C: MetricCatalogue + ?Sized>(
+        mut self,
+        metric: &str,
+        label: &str,
+        values: &[&str],
+    ) -> Result<Self, OptionsError> {
+        let info = find_metric::<C>(metric)?;
+        if !info.open_labels.contains(&label) {
+            return Err(OptionsError::NotAnOpenLabel {
+                metric: info.name,
+                label: label.to_owned(),
+                open_labels: info.open_labels,
+            });
+        }
+        self.allowed.insert(
+            (metric.to_owned(), label.to_owned()),
+            values.iter().map(|v| (*v).to_owned()).collect(),
+        );
+        Ok(self)
+    }
+
+    /// Whether metric `name` was disabled.
+    pub fn is_disabled(&self, name: &str) -> bool {
+        self.disabled.contains(name)
+    }
+
+    pub(crate) fn allowed_values(&self, metric: &str, label: &str) -> Option<&[String]> {
+        if self.allowed.is_empty() {
+            return None;
+        }
+        self.allowed
+            .get(&(metric.to_owned(), label.to_owned()))
+            .map(Vec::as_slice)
+    }
+
     pub(crate) fn max_values_of(&self, label: &str) -> Option<usize> {
         self.max_values.get(label).copied()
     }
@@ -82,13 +170,50 @@ impl Options {
     }
 }
 
+/// The metric of `C` named `name`, or an error suggesting the closest name.
+pub(crate) fn find_metric<C: MetricCatalogue + ?Sized>(
+    name: &str,
+) -> Result<&'static MetricInfo, OptionsError> {
+    C::METRICS
+        .iter()
+        .find(|m| m.name == name)
+        .ok_or_else(|| OptionsError::UnknownMetric {
+            name: name.to_owned(),
+            did_you_mean: did_you_mean(name, C::METRICS.iter().map(|m| m.name)),
+        })
+}
+
 /// A refused run-time option.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Its `Debug` is its `Display` sentence, so that `main` returning
+/// `Result<(), Box<dyn Error>>` prints `Error: <sentence>`, not a struct.
+#[derive(Clone, PartialEq, Eq)]
 pub enum OptionsError {
     /// The running version could not be parsed.
     Version(VersionError),
     /// The show-hidden value is not the one valid value.
     ShowHidden(ShowHiddenError),
+    /// A metric name that is not in the catalogue.
+    UnknownMetric {
+        /// The name given.
+        name: String,
+        /// The closest metric name of the catalogue, if any is close.
+        did_you_mean: Option<&'static str>,
+    },
+    /// An allow-list for a label that is not an open label of the metric.
+    NotAnOpenLabel {
+        /// The metric.
+        metric: &'static str,
+        /// The label given.
+        label: String,
+        /// The metric's open labels.
+        open_labels: &'static [&'static str],
+    },
+    /// An allow-list option not of the form `METRIC,LABEL=VALUE,VALUE..`.
+    InvalidAllowList {
+        /// The option's value.
+        value: String,
+    },
 }
 
 impl fmt::Display for OptionsError {
@@ -96,7 +221,36 @@ impl fmt::Display for OptionsError {
         match self {
             OptionsError::Version(e) => write!(f, "running version: {e}"),
             OptionsError::ShowHidden(e) => e.fmt(f),
+            OptionsError::UnknownMetric { name, did_you_mean } => {
+                write!(f, "unknown metric {name:?}")?;
+                match did_you_mean {
+                    Some(m) => write!(f, ": did you mean {m:?}?"),
+                    None => f.write_str(": give a metric's full name, as exposed"),
+                }
+            }
+            OptionsError::NotAnOpenLabel {
+                metric,
+                label,
+                open_labels,
+            } => {
+                write!(f, "metric {metric:?} has no open label {label:?}")?;
+                match open_labels {
+                    [] => f.write_str(" (it has no open labels)"),
+                    labels => write!(f, " (its open labels: {})", labels.join(", ")),
+                }
+            }
+            OptionsError::InvalidAllowList { value } => write!(
+                f,
+                "invalid label allow-list {value:?}: expected METRIC,LABEL=VALUE,VALUE... \
+                 (e.g. vllm:num_requests_running,model_name=llama,mistral)"
+            ),
         }
+    }
+}
+
+impl fmt::Debug for OptionsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -105,12 +259,16 @@ impl std::error::Error for OptionsError {
         match self {
             OptionsError::Version(e) => Some(e),
             OptionsError::ShowHidden(e) => Some(e),
+            _ => None,
         }
     }
 }
 
 /// Why a [`Family`](crate::Family) could not be built from its descriptor.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Its `Debug` is its `Display` sentence, so that `main` returning
+/// `Result<(), Box<dyn Error>>` prints `Error: <sentence>`, not a struct.
+#[derive(Clone, PartialEq)]
 pub enum BuildError {
     /// The metric name is not `[a-zA-Z_:][a-zA-Z0-9_:]*`.
     InvalidMetricName {
@@ -220,6 +378,12 @@ impl fmt::Display for BuildError {
                 write!(f, "metric {metric:?}: {error}")
             }
         }
+    }
+}
+
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 

@@ -1,9 +1,12 @@
 //! Helpers shared by the end-to-end tests in `tests/tests/`.
 //!
 //! End-to-end tests drive real tools (promtool, a Prometheus server, Python's
-//! `prometheus_client`, Chromium). When a tool is absent a test skips with a message,
-//! unless the environment variable `CI` is set: then a missing tool fails the test, so
-//! that CI can never pass by skipping.
+//! `prometheus_client`, Chromium). The build script (`build/tools.rs`) sets a cfg per tool
+//! found (`has_promtool`, `has_prometheus`, `has_chromium`, `has_prometheus_client`), and a
+//! test that needs one is marked `#[cfg_attr(not(has_promtool), ignore = "promtool not
+//! installed")]`: `cargo test` reports it as ignored, with the reason, when the tool is
+//! absent. Under CI (the environment variable `CI` set) every cfg is set, so the test runs
+//! and fails when its tool is missing: CI can never pass by skipping.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,45 +18,30 @@ pub fn workspace_root() -> &'static Path {
         .expect("tests/ sits in the repository root")
 }
 
-/// True when running under CI, where missing tools are failures.
-pub fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+/// The path of executable `name` on `PATH`. Panics with `how_to_get` when it is absent:
+/// a test that needs a tool is marked `#[cfg_attr(not(has_tool), ignore = "...")]` (the
+/// build script sets the cfg when the tool is found, and always under CI), so it only runs
+/// without the tool under CI, where it must fail.
+pub fn tool(name: &str, how_to_get: &str) -> PathBuf {
+    find_on_path(name).unwrap_or_else(|| {
+        panic!("`{name}` is not on PATH ({how_to_get}); only CI runs this test without it")
+    })
 }
 
-/// Reports a missing prerequisite: panics under CI, otherwise prints a skip notice.
-/// Returns `None` so tests can write `let Some(x) = ... else { return };`.
-pub fn missing<T>(what: &str, how_to_get: &str) -> Option<T> {
-    let message = format!("{what} is not available ({how_to_get})");
-    if in_ci() {
-        panic!("{message}; CI is set, so this test must not skip");
-    }
-    eprintln!("SKIPPED: {message}");
-    None
-}
-
-/// The path of executable `name` on `PATH`, or a skip (see [`missing`]).
-pub fn tool(name: &str, how_to_get: &str) -> Option<PathBuf> {
-    match find_on_path(name) {
-        Some(path) => Some(path),
-        None => missing(&format!("`{name}`"), how_to_get),
-    }
-}
-
-/// A Python 3 interpreter that can import `module`, or a skip (see [`missing`]).
-pub fn python_with(module: &str) -> Option<PathBuf> {
-    let python = find_on_path("python3").or_else(|| missing("`python3`", "install Python 3"))?;
+/// A Python 3 interpreter that can import `module`. Panics when there is none (see
+/// [`tool`]).
+pub fn python_with(module: &str) -> PathBuf {
+    let python = tool("python3", "install Python 3");
     let ok = Command::new(&python)
         .args(["-c", &format!("import {module}")])
         .output()
         .is_ok_and(|out| out.status.success());
-    if ok {
-        Some(python)
-    } else {
-        missing(
-            &format!("Python module `{module}`"),
-            "pip install prometheus_client",
-        )
-    }
+    assert!(
+        ok,
+        "Python module `{module}` is not available (pip install {module}); only CI runs this \
+         test without it"
+    );
+    python
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {

@@ -4,6 +4,10 @@
 //! exposition of the same values, across processes (`PROMETHEUS_MULTIPROC_DIR`), and
 //! type-checked by mypy.
 
+// The comparison records into every metric of the catalogue, deprecated and hidden ones
+// included, on purpose: their exposition must match Python's too.
+#![allow(deprecated)]
+
 mod runtime_support;
 
 use std::collections::BTreeMap;
@@ -108,16 +112,17 @@ sys.stdout.write(prometheus_client.generate_latest(registry).decode())
 "#;
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
+#[cfg_attr(not(has_promtool), ignore = "promtool not installed")]
 fn vllm_modules_record_and_expose_at_several_versions() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
-    let Some(promtool) = tool(
+    let python = python_with("prometheus_client");
+    let promtool = tool(
         "promtool",
         "install Prometheus (apt-get install prometheus)",
-    ) else {
-        return;
-    };
+    );
     let dir = scratch("versions");
     let mut docs = Vec::new();
     let vllm = load(
@@ -144,7 +149,12 @@ fn vllm_modules_record_and_expose_at_several_versions() {
             &format!("recording at {version}"),
         );
         let families = text.matches("# TYPE vllm:").count();
-        assert_eq!(families, live, "families exposed at {version}:\n{text}");
+        // ... plus the label-overflow counter, as the catalogue has open labels.
+        assert!(
+            text.contains("# TYPE vllm:label_overflows_total counter"),
+            "{text}"
+        );
+        assert_eq!(families, live + 1, "families exposed at {version}:\n{text}");
         assert!(!text.contains("_created"), "{text}");
         // Without the show-hidden value, the hidden metrics are stand-ins.
         let hidden = vllm
@@ -154,7 +164,7 @@ fn vllm_modules_record_and_expose_at_several_versions() {
             .count();
         let script = RECORD_ALL.replace("len(sys.argv) < 2", "False");
         let without = stdout_ok(&run_python(&python, &sub, &script, &[]), "without");
-        assert_eq!(without.matches("# TYPE vllm:").count(), live - hidden);
+        assert_eq!(without.matches("# TYPE vllm:").count(), live - hidden + 1);
         let file = sub.join("exposition.prom");
         std::fs::write(&file, &text).unwrap();
         let check = Command::new(&promtool)
@@ -289,10 +299,12 @@ fn sorted(mut families: Vec<ParsedFamily>) -> Vec<ParsedFamily> {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
 fn python_exposition_equals_the_rust_runtimes() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
+    let python = python_with("prometheus_client");
     let dir = scratch("equal");
     generate("examples/vllm/metrics.toml", "0.11.2", &dir, "vllm_metrics");
     let python_text = stdout_ok(&run_python(&python, &dir, RECORD_SAME, &[]), "python");
@@ -331,8 +343,12 @@ fn python_exposition_equals_the_rust_runtimes() {
     assert_eq!(live, 45, "vLLM 0.11.2 declares 45 metrics");
     assert_eq!(
         from_rust.len(),
-        live,
-        "every metric live at 0.11.2, with show-hidden"
+        live + 1,
+        "every metric live at 0.11.2, with show-hidden, and the label-overflow counter"
+    );
+    assert!(
+        from_python.iter().any(|f| f.name == "vllm:label_overflows"),
+        "both expose the label-overflow counter"
     );
     compare(&from_python, &from_rust, "python vs rust at 0.11.2");
     // The deprecation notice is in both HELPs, from one implementation.
@@ -349,10 +365,12 @@ fn python_exposition_equals_the_rust_runtimes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
 fn show_hidden_is_accepted_and_refused_as_on_the_rust_side() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
+    let python = python_with("prometheus_client");
     let dir = scratch("show_hidden");
     let values = [
         "0.10",
@@ -415,10 +433,12 @@ json.dump(out, sys.stdout)
 }
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
 fn lifecycle_labels_and_options_in_python() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
+    let python = python_with("prometheus_client");
     let dir = scratch("lifecycle");
     generate(
         "metrics-schema/tests/python/lifecycle.toml",
@@ -483,6 +503,9 @@ text = prometheus_client.generate_latest(registry).decode()
 for line in text.splitlines():
     if line.startswith("engine_cache_usage_ratio{"):
         print("series:", line)
+# ... and exposed as the Rust runtime does: per metric and label, 0 for the others.
+assert 'engine_label_overflows_total{label="model_name",metric="engine_cache_usage_ratio"} 2.0' in text, text
+assert 'engine_label_overflows_total{label="model_name",metric="engine_requests"} 0.0' in text, text
 
 # show_hidden registers the hidden metrics; a max_values override applies.
 r2 = CollectorRegistry()
@@ -522,10 +545,12 @@ z.requests.labels("a", "stop").inc()
 }
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
 fn multiprocess_mode_across_two_processes() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
+    let python = python_with("prometheus_client");
     let dir = scratch("multiprocess");
     generate("examples/vllm/metrics.toml", "0.11.2", &dir, "vllm_metrics");
     let shared = dir.join("prometheus_multiproc");
@@ -609,13 +634,14 @@ sys.stdout.write(prometheus_client.generate_latest(registry).decode())
 }
 
 #[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
+#[cfg_attr(not(has_mypy), ignore = "mypy not installed")]
 fn mypy_checks_engine_code_against_the_module() {
-    let Some(python) = python_with("prometheus_client") else {
-        return;
-    };
-    let Some(mypy) = tool("mypy", "pip install mypy") else {
-        return;
-    };
+    let python = python_with("prometheus_client");
+    let mypy = tool("mypy", "pip install mypy");
     let _ = python;
     let dir = scratch("mypy");
     generate("examples/vllm/metrics.toml", "0.12.0", &dir, "vllm_metrics");

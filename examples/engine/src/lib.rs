@@ -6,11 +6,13 @@
 //! - [`metrics`]: the generated metrics and the observer that turns those events into the catalogue's metrics;
 //! - [`api`] and [`server`]: `POST /v1/completions` (OpenAI-style, with SSE streaming) and
 //!   `GET /metrics`;
-//! - [`client`]: the load generator's client.
+//! - [`client`]: the load generator's client;
+//! - [`flags`]: the range checks of the binaries' flags.
 
 pub mod api;
 pub mod client;
 pub mod events;
+pub mod flags;
 pub mod kv;
 pub mod metrics;
 pub mod rng;

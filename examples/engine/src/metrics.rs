@@ -2,7 +2,7 @@
 //! and the observer that records the engine's [`Event`]s into it. Nothing else in the
 //! engine touches a metric, and no value is recorded that an event did not report.
 
-use metrics_schema_runtime::{Bound, Counter, Family, Gauge, Histogram, Registry};
+use metrics_schema_runtime::{Bound, Counter, Family, Gauge, Histogram, Options, Registry};
 
 use crate::events::{Event, FinishReason, Observer};
 
@@ -75,7 +75,17 @@ pub fn build(
     show_hidden: Option<&str>,
     registry: &Registry,
 ) -> Result<vllm::Metrics, Box<dyn std::error::Error>> {
-    let options = with_runtime_buckets(vllm::Metrics::options(show_hidden)?, MAX_MODEL_LEN);
+    build_with(&vllm::Metrics::options(show_hidden)?, registry)
+}
+
+/// Builds the catalogue's metrics with `options` (show-hidden, disabled metrics, label
+/// allow-lists: the engine's command line) plus the token histograms' start-up bounds
+/// ([`with_runtime_buckets`]) and registers them, with the counter of open-label overflows.
+pub fn build_with(
+    options: &Options,
+    registry: &Registry,
+) -> Result<vllm::Metrics, Box<dyn std::error::Error>> {
+    let options = with_runtime_buckets(options.clone(), MAX_MODEL_LEN);
     let metrics = vllm::Metrics::new(&options)?;
     registry.register(&metrics)?;
     Ok(metrics)
@@ -148,6 +158,9 @@ impl MetricsObserver {
             inter_token_latency: m.inter_token_latency_seconds_bind(model, engine),
             request_prefill_time: m.request_prefill_time_seconds_bind(model, engine),
             request_decode_time: m.request_decode_time_seconds_bind(model, engine),
+            // Deprecated at 0.11.2 (replaced by inter_token_latency_seconds): recorded on
+            // purpose, because vLLM still exposes it at this version.
+            #[allow(deprecated)]
             time_per_output_token: m.time_per_output_token_seconds_bind(model, engine),
             num_requests_running: m.num_requests_running_bind(model, engine),
             num_requests_waiting: m.num_requests_waiting_bind(model, engine),
@@ -156,8 +169,13 @@ impl MetricsObserver {
             kv_cache_usage: m.kv_cache_usage_perc_bind(model, engine),
             prefix_cache_hits: m.prefix_cache_hits_bind(model, engine),
             prefix_cache_queries: m.prefix_cache_queries_bind(model, engine),
+            // Hidden at 0.11.2: recorded on purpose, because vLLM still records them and
+            // exposes them under --show-hidden-metrics-for-version=0.10.
+            #[allow(deprecated)]
             gpu_cache_usage: m.gpu_cache_usage_perc_bind(model, engine),
+            #[allow(deprecated)]
             gpu_prefix_cache_hits: m.gpu_prefix_cache_hits_bind(model, engine),
+            #[allow(deprecated)]
             gpu_prefix_cache_queries: m.gpu_prefix_cache_queries_bind(model, engine),
             spec_decode_num_drafts: m.spec_decode_num_drafts_bind(model, engine),
             spec_decode_num_draft_tokens: m.spec_decode_num_draft_tokens_bind(model, engine),

@@ -2,8 +2,9 @@
 //! while the load generator drives them; the numbers Prometheus stores must add up to what
 //! the load generator sent and received.
 //!
-//! Needs `prometheus` on `PATH` (Debian's `prometheus` package): skipped with a message
-//! when absent, a failure when the environment variable `CI` is set.
+//! Needs `prometheus` on `PATH` (Debian's `prometheus` package): ignored when absent (cfg
+//! `has_prometheus`, set by the build script), a failure when the environment variable `CI`
+//! is set.
 
 mod support;
 
@@ -100,10 +101,9 @@ fn eventually(what: &str, timeout: Duration, mut check: impl FnMut() -> Result<(
 }
 
 #[test]
+#[cfg_attr(not(has_prometheus), ignore = "prometheus not installed")]
 fn prometheus_scrapes_three_engines_and_the_numbers_add_up() {
-    let Some(prometheus) = tool("prometheus", "apt-get install prometheus") else {
-        return;
-    };
+    let prometheus = tool("prometheus", "apt-get install prometheus");
     let started = Instant::now();
 
     // An invalid show-hidden value: refused at start, naming the valid one.
@@ -147,11 +147,22 @@ fn prometheus_scrapes_three_engines_and_the_numbers_add_up() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("prometheus.yml");
+    // A rule that reads a metric deprecated at 0.11 (hidden at 0.12): `check-refs
+    // --prometheus` must name it at 0.12.0.
+    let rules = dir.join("rules.yml");
+    std::fs::write(
+        &rules,
+        "groups:\n  - name: engine-latency\n    rules:\n      - record: job:tpot_seconds:rate1m\n        \
+         expr: rate(vllm:time_per_output_token_seconds_sum[1m])\n      - alert: EngineDown\n        \
+         expr: up == 0\n",
+    )
+    .unwrap();
     std::fs::write(
         &config,
         format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: engine\n    \
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nrule_files: ['{}']\nscrape_configs:\n  - job_name: engine\n    \
              static_configs:\n      - targets: [{}]\n",
+            rules.display(),
             instances
                 .iter()
                 .map(|i| format!("'{i}'"))
@@ -402,7 +413,173 @@ fn prometheus_scrapes_three_engines_and_the_numbers_add_up() {
     }
     expect("sum(up)", 3.0);
 
+    // The same three engines, live-checked against the catalogue they were built from:
+    // clean in both formats (the third with its show-hidden value); the third checked as
+    // if it ran without it is caught, and so is an injected metric.
+    for (i, engine) in engines.iter().enumerate() {
+        let show_hidden = i == 2;
+        for format in ["openmetrics", "text"] {
+            let found = live_check(engine.addr, format, "0.11.2", show_hidden, None);
+            assert_eq!(found, Vec::<String>::new(), "engine {i} ({format})");
+        }
+    }
+    let found = live_check(engines[2].addr, "text", "0.11.2", false, None);
+    assert!(
+        !found.is_empty() && found.iter().all(|f| f.starts_with("live-hidden-exposed")),
+        "{found:?}"
+    );
+    // At 0.12.0 the metrics hidden at 0.11 are removed: still exposed by this build, they
+    // are caught whatever the show-hidden value.
+    let found = live_check(engines[2].addr, "openmetrics", "0.12.0", true, None);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("live-removed-exposed")
+                && f.contains("`vllm:gpu_cache_usage_perc`")),
+        "{found:?}"
+    );
+    let extra = "# HELP vllm:injected_total An extra metric.\n# TYPE vllm:injected_total counter\nvllm:injected_total 1\n";
+    let found = live_check(engines[0].addr, "text", "0.11.2", false, Some(extra));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("live-unknown-metric"), "{found:?}");
+
+    // The fleet through Prometheus's API (`check-live --prometheus`, `check-refs
+    // --prometheus`): at the engines' version only the show-hidden instance is noted; at
+    // the next minor release that instance exposes removed metrics, and the recording rule
+    // reads a metric hidden there.
+    fleet_checks(web, &instances);
+
     drop(engines);
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!("end to end in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Scrapes `addr` in `format` (appending `extra` to the text) and live-checks the scrape
+/// against the vLLM catalogue at `version`: `rule line: message` per error or warning.
+fn live_check(
+    addr: SocketAddr,
+    format: &str,
+    version: &str,
+    show_hidden: bool,
+    extra: Option<&str>,
+) -> Vec<String> {
+    use metrics_schema::exposition::{Format, parse};
+    use metrics_schema::live::{self, fetch};
+    use metrics_schema::{Options, Severity, Source, lifecycle::Version};
+
+    let mut scraped = fetch::fetch(&format!("http://{addr}/metrics"), fetch::Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    if format == "text" {
+        // `fetch` asks for OpenMetrics; the text format comes without negotiation.
+        let response = request(addr, "GET", "/metrics", "", b"");
+        scraped.text = response.body;
+        scraped.format = Format::Text;
+    }
+    assert_eq!(scraped.format.as_str(), format);
+    if let Some(extra) = extra {
+        scraped.text.push_str(extra);
+    }
+    let catalogue = metrics_schema_tests::workspace_root().join("examples/vllm/metrics.toml");
+    let at = Version::parse(version).unwrap();
+    let checked = metrics_schema::load(&catalogue, &Options::at_version(at.clone())).unwrap();
+    let cat = checked.catalogue.as_ref().unwrap();
+    let source = Source::new(format!("{addr}"), scraped.text.clone());
+    let exposition = parse(&scraped.text, scraped.format).unwrap_or_else(|e| panic!("{e}"));
+    let report = live::check(cat, &checked.source, &source, &exposition, &at, show_hidden);
+    report
+        .scrape
+        .iter()
+        .filter(|d| d.severity != Severity::Note)
+        .map(|d| format!("{} {}: {}", d.rule, d.line, d.message))
+        .collect()
+}
+
+/// The fleet checks through Prometheus's HTTP API, at 0.11.2 and at 0.12.0.
+fn fleet_checks(web: SocketAddr, instances: &[String]) {
+    use metrics_schema::live::{fetch, fleet, prometheus};
+    use metrics_schema::refs::Resolver;
+    use metrics_schema::refs::loaded::{Loaded, check_loaded};
+    use metrics_schema::{Options, Severity, lifecycle::Version};
+
+    let base = format!("http://{web}");
+    let targets = prometheus::targets(&base, "{job=\"engine\"}", fetch::Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(targets.len(), 3, "{targets:?}");
+    let catalogue = metrics_schema_tests::workspace_root().join("examples/vllm/metrics.toml");
+    let checked = metrics_schema::load(&catalogue, &Options::default()).unwrap();
+    let cat = checked.catalogue.as_ref().unwrap();
+    let summary = |report: &fleet::FleetReport| -> Vec<(String, Severity, Vec<String>)> {
+        report
+            .findings
+            .iter()
+            .map(|f| {
+                let who = f.instances.iter().map(|(_, i)| i.clone()).collect();
+                (f.rule.to_owned(), f.severity, who)
+            })
+            .collect()
+    };
+
+    let at = Version::parse("0.11.2").unwrap();
+    let report = fleet::check(cat, &checked.source, &targets, &at, false);
+    assert!(report.unreadable.is_empty(), "{:?}", report.unreadable);
+    assert_eq!(
+        summary(&report),
+        [(
+            "live-show-hidden".to_owned(),
+            Severity::Note,
+            vec![instances[2].clone()]
+        )],
+        "{:#?}",
+        report.findings
+    );
+
+    let next = Version::parse("0.12.0").unwrap();
+    let report = fleet::check(cat, &checked.source, &targets, &next, false);
+    let errors: Vec<_> = summary(&report)
+        .into_iter()
+        .filter(|(_, s, _)| *s == Severity::Error)
+        .collect();
+    assert!(!errors.is_empty(), "{:#?}", report.findings);
+    for (rule, _, who) in &errors {
+        assert_eq!(rule, "live-removed-exposed", "{:#?}", report.findings);
+        assert_eq!(who, &[instances[2].clone()], "{:#?}", report.findings);
+    }
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.rule == "live-removed-exposed"
+                && f.metric.as_deref() == Some("vllm:gpu_cache_usage_perc")),
+        "{:#?}",
+        report.findings
+    );
+
+    let loaded = prometheus::rules(&base, fetch::Limits::default()).unwrap();
+    let rules: Vec<Loaded> = loaded
+        .iter()
+        .map(|r| Loaded {
+            group: r.group.clone(),
+            name: r.name.clone(),
+            query: r.query.clone(),
+        })
+        .collect();
+    assert_eq!(rules.len(), 2, "{rules:?}");
+    let resolver = Resolver::new(cat);
+    let now = check_loaded(&resolver, "rules", &rules, &at);
+    assert!(
+        now.diagnostics.iter().all(|d| !d.is_error()),
+        "{:#?}",
+        now.diagnostics
+    );
+    let then = check_loaded(&resolver, "rules", &rules, &next);
+    let errors: Vec<_> = then.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{:#?}", then.diagnostics);
+    assert_eq!(errors[0].rule, "removed-metric-reference");
+    assert!(
+        errors[0]
+            .message
+            .starts_with("group `engine-latency`, rule `job:tpot_seconds:rate1m`:"),
+        "{}",
+        errors[0].message
+    );
 }

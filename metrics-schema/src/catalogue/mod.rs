@@ -8,6 +8,7 @@
 mod alerts;
 mod buckets;
 pub(crate) mod generated;
+mod json_schema;
 mod names;
 pub(crate) mod parse;
 
@@ -19,6 +20,7 @@ use crate::source::{Span, Spanned};
 
 pub use alerts::{Alert, Record, RuleEntry, RuleRef};
 pub use buckets::{BucketError, BucketSpec, MAX_BUCKETS};
+pub use json_schema::{SCHEMA_ID, json_schema, json_schema_text};
 pub use names::{ExposedNames, value_identifier, value_key};
 
 /// A metric type: the shared [`MetricType`](crate::lifecycle::MetricType), under the name
@@ -40,6 +42,10 @@ pub struct Catalogue {
     pub version: Option<Version>,
     /// Rule ids silenced for the whole catalogue.
     pub allow: Vec<Spanned<String>>,
+    /// Names of metrics that other code exposes beside the catalogue's (a language
+    /// runtime's collectors, a library's metrics): names, or prefixes ending in `*`.
+    /// `schema check-live` accepts them without checking them.
+    pub external: Vec<Spanned<String>>,
     /// Deprecation windows per stability level.
     pub policy: Policy,
     /// Label definitions, in file order.
@@ -344,6 +350,28 @@ impl Catalogue {
     /// The full name of local name `name`: namespace, separator and name.
     pub fn full_name(&self, name: &str) -> String {
         full_name(self.namespace.as_deref(), self.separator, name)
+    }
+
+    /// The full name of the counter the runtime exposes next to this catalogue's metrics
+    /// for open-label overflows (`<namespace><separator>label_overflows`, exposed with
+    /// `_total`), when the catalogue has a metric with an open label.
+    pub fn label_overflows_name(&self) -> Option<String> {
+        let open = self.metrics.iter().any(|m| {
+            m.labels
+                .iter()
+                .any(|l| matches!(l.kind, LabelKind::Open { .. }))
+        });
+        open.then(|| self.full_name(crate::lifecycle::LABEL_OVERFLOWS_NAME))
+    }
+
+    /// True when `name` (a family or sample name) is declared in `external`.
+    pub fn is_external(&self, name: &str) -> bool {
+        self.external
+            .iter()
+            .any(|e| match e.value.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == e.value,
+            })
     }
 
     /// True when `rule` is in the catalogue's `allow` list.

@@ -22,6 +22,8 @@ use crate::suggest::did_you_mean;
 
 mod rules;
 
+pub(crate) use rules::{AlertKey, RecordKey};
+
 /// The keys of one kind of table, declared once by [`keys!`]: the enum the reader matches
 /// exhaustively (so a new key cannot fall into a catch-all arm) and the names that
 /// `unknown-key` suggests from.
@@ -72,6 +74,7 @@ keys!(
         Stability = "stability",
         Version = "version",
         Allow = "allow",
+        External = "external",
     }
 );
 keys!(
@@ -326,6 +329,33 @@ impl Reader<'_> {
         Some(out)
     }
 
+    /// `external`: metric names, or name prefixes ending in `*`.
+    fn external(&mut self, entry: &Entry<'_, '_>, context: &str) -> Vec<Spanned<String>> {
+        let names = self.strings(entry, context).unwrap_or_default();
+        for name in &names {
+            let base = name.value.strip_suffix('*').unwrap_or(&name.value);
+            let valid = !base.is_empty()
+                && !base.starts_with(|c: char| c.is_ascii_digit())
+                && base
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+            if !valid {
+                self.push(
+                    Diagnostic::new(
+                        &parse_rule::RULE,
+                        name.span,
+                        format!(
+                            "`{}` in `external` is not a metric name or a prefix ending in `*`",
+                            name.value
+                        ),
+                    )
+                    .label("expected a name like `go_goroutines` or a prefix like `go_*`"),
+                );
+            }
+        }
+        names
+    }
+
     fn version(&mut self, entry: &Entry<'_, '_>, context: &str) -> Option<Version> {
         if let DeValue::Float(f) = entry.value.get_ref() {
             // `deprecated = 0.10` is a float; say how to write it.
@@ -382,6 +412,7 @@ impl Reader<'_> {
             stability: Stability::Alpha,
             version: None,
             allow: Vec::new(),
+            external: Vec::new(),
             policy: Policy::default(),
             labels: Vec::new(),
             bucket_sets: Vec::new(),
@@ -450,6 +481,7 @@ impl Reader<'_> {
                     }
                 }
                 CatalogueKey::Version => cat.version = self.version(&e, CX),
+                CatalogueKey::External => cat.external = self.external(&e, CX),
                 CatalogueKey::Allow => cat.allow = self.strings(&e, CX).unwrap_or_default(),
             }
         }

@@ -255,3 +255,65 @@ pub(crate) fn label_enum(catalogue: &Catalogue, label: &Label, at: &Version) -> 
     }
     out
 }
+
+/// The `note` of the `#[deprecated]` attribute on the items of a metric that is deprecated
+/// or hidden at `at`: what rustc prints at every use. Names the replacement (exposed name
+/// and accessor), the hide and removal versions and the catalogue's note; for a hidden
+/// metric, that recording is a no-op unless the show-hidden value is given.
+pub(crate) fn deprecation_note(catalogue: &Catalogue, m: &Metric, at: &Version) -> String {
+    let s = &m.schedule;
+    let mut out = format!("`{}`", m.full_name);
+    match m.status_at(at) {
+        Status::Hidden => {
+            let _ = write!(out, " is hidden at {at}");
+            if let Some(d) = &s.deprecated {
+                let _ = write!(out, " (deprecated since {d})");
+            }
+            let valid = crate::lifecycle::show_hidden_value(at).map(|v| v.minor_line());
+            match valid {
+                Some(v) => {
+                    let _ = write!(
+                        out,
+                        ": not exposed, and recording is a no-op, unless the options carry \
+                         the show-hidden value \"{v}\" (`SHOW_HIDDEN_VALUE`)"
+                    );
+                }
+                None => out.push_str(": not exposed, and recording is a no-op"),
+            }
+        }
+        _ => {
+            out.push_str(" is deprecated");
+            if let Some(d) = &s.deprecated {
+                let _ = write!(out, " since {d}");
+            }
+        }
+    }
+    match (&m.replaced_by, &m.replacement) {
+        (Some(local), Some(full)) => {
+            let _ = write!(out, "; use `{full}`");
+            if let Some(r) = catalogue.metric(local)
+                && r.status_at(at) != Status::Removed
+            {
+                let _ = write!(out, " (`Metrics::{}`)", idents::spelled(&r.name));
+            }
+            out.push_str(" instead");
+        }
+        _ => out.push_str("; it has no replacement"),
+    }
+    let mut dates = Vec::new();
+    if let Some(h) = s.hidden.as_ref().filter(|h| at.release() < **h) {
+        dates.push(format!("hidden from {h}"));
+    }
+    if let Some(r) = &s.removed {
+        dates.push(format!("removed from {r}"));
+    }
+    if !dates.is_empty() {
+        let _ = write!(out, "; {}", dates.join(", "));
+    }
+    out.push('.');
+    if let Some(note) = m.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        out.push(' ');
+        out.push_str(note);
+    }
+    out
+}

@@ -14,9 +14,31 @@ use crate::catalogue::generated::{
     MAX_TUPLE_CLOSED, clashes, closed_type_name, const_names, removed_trait_name,
 };
 
-/// The path of the runtime crate in generated code.
-fn rt() -> TokenStream {
-    quote!(::metrics_schema_runtime)
+/// The path of the runtime crate in generated code: `::metrics_schema_runtime`, or
+/// `::name` under the macro's `crate = "name"` argument (a renamed dependency).
+/// `None` when `name` is not an identifier.
+pub(crate) fn runtime_path(name: Option<&str>) -> Option<TokenStream> {
+    let name = name.unwrap_or("metrics_schema_runtime");
+    let (raw, bare) = match name.strip_prefix("r#") {
+        Some(bare) => (true, bare),
+        None => (false, name),
+    };
+    let mut chars = bare.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && bare != "_"
+        && !(raw && matches!(bare, "crate" | "self" | "super" | "Self"));
+    if !valid {
+        return None;
+    }
+    let ident = if raw {
+        Ident::new_raw(bare, Span::call_site())
+    } else {
+        Ident::new(bare, Span::call_site())
+    };
+    Some(quote!(::#ident))
 }
 
 fn str_option(value: Option<&str>) -> TokenStream {
@@ -31,8 +53,7 @@ fn at(source: &Source, span: SourceSpan) -> String {
     format!("{}:{}", source.name(), source.position(span.start))
 }
 
-fn status_tokens(status: Status) -> TokenStream {
-    let rt = rt();
+fn status_tokens(rt: &TokenStream, status: Status) -> TokenStream {
     match status {
         Status::Active => quote!(#rt::lifecycle::Status::Active),
         Status::Deprecated => quote!(#rt::lifecycle::Status::Deprecated),
@@ -50,6 +71,8 @@ struct Param {
 
 /// Everything generated for one metric, named.
 struct Plan<'a> {
+    /// The path of the runtime crate.
+    rt: &'a TokenStream,
     metric: &'a Metric,
     status: Status,
     field: Ident,
@@ -95,7 +118,7 @@ impl Plan<'_> {
 
     /// `Counter`, `Gauge`, `Histogram` or `Info`.
     fn metric_type(&self) -> TokenStream {
-        let rt = rt();
+        let rt = self.rt;
         match self.metric.kind {
             MetricKind::Counter => quote!(#rt::Counter),
             MetricKind::Gauge => quote!(#rt::Gauge),
@@ -147,7 +170,7 @@ impl Plan<'_> {
         if enums.len() <= MAX_TUPLE_CLOSED {
             return None;
         }
-        let rt = rt();
+        let rt = self.rt;
         let ty = self.combined();
         let fields: Vec<proc_macro2::Literal> = (0..enums.len())
             .map(proc_macro2::Literal::usize_unsuffixed)
@@ -179,7 +202,7 @@ impl Plan<'_> {
     }
 
     fn family_type(&self) -> TokenStream {
-        let rt = rt();
+        let rt = self.rt;
         let m = self.metric_type();
         let c = self.closed_type();
         let n = Literal::usize_unsuffixed(self.open().count());
@@ -194,6 +217,7 @@ pub(crate) fn generate(
     source: &Source,
     version: &Version,
     track: Option<&str>,
+    rt: &TokenStream,
 ) -> Result<TokenStream, Vec<String>> {
     // The names are checked as the `generated-name` rule checks them: `check` already
     // refused a catalogue with a clash, so this only guards against a bug.
@@ -212,6 +236,7 @@ pub(crate) fn generate(
             continue;
         };
         enums.push(closed_enum(
+            rt,
             catalogue,
             label,
             &camel(&label.name),
@@ -225,10 +250,9 @@ pub(crate) fn generate(
         .metrics
         .iter()
         .filter(|m| m.is_introduced_at(version))
-        .map(|m| plan(m, version))
+        .map(|m| plan(rt, m, version))
         .collect();
 
-    let rt = rt();
     let live: Vec<&Plan<'_>> = plans
         .iter()
         .filter(|p| p.status != Status::Removed)
@@ -262,7 +286,7 @@ pub(crate) fn generate(
         quote!(#field: #ty)
     });
     let field_names: Vec<&Ident> = live.iter().map(|p| &p.field).collect();
-    let (build_chunks, chunk_fns) = build_in_chunks(&live);
+    let (build_chunks, chunk_fns) = build_in_chunks(rt, &live);
     let options_param = if live.is_empty() {
         format_ident!("_options")
     } else {
@@ -275,6 +299,25 @@ pub(crate) fn generate(
         .iter()
         .filter(|p| p.status == Status::Removed)
         .map(|p| removed_items(catalogue, p, version));
+    let infos = live.iter().map(|p| {
+        let name = &p.metric.full_name;
+        let open = p.metric.labels.iter().filter_map(|l| match l.kind {
+            LabelKind::Open { .. } => Some(&l.name),
+            LabelKind::Closed { .. } => None,
+        });
+        quote!(#rt::MetricInfo { name: #name, open_labels: &[#(#open),*] })
+    });
+    // The overflow counter of the catalogue's open labels, registered with its families.
+    let overflows = catalogue
+        .label_overflows_name()
+        .filter(|_| live.iter().any(|p| p.has_open()))
+        .map(|name| {
+            quote! {
+                static LABEL_OVERFLOWS: #rt::MetricDesc = #rt::label_overflows_desc(#name);
+                let overflows = #rt::LabelOverflows::new(&LABEL_OVERFLOWS, collectors.clone());
+                collectors.push(overflows.collector());
+            }
+        });
     let tracking = track.map(|path| {
         quote! {
             // Makes cargo rebuild the crate when the catalogue changes.
@@ -334,9 +377,19 @@ pub(crate) fn generate(
         }
 
         impl #rt::MetricSet for Metrics {
+            /// The families, then the counter of open-label overflows.
+            #[allow(unused_mut)]
             fn collectors(&self) -> ::std::vec::Vec<#rt::Collector> {
-                ::std::vec![#(self.#field_names.collector()),*]
+                let mut collectors = ::std::vec![#(self.#field_names.collector()),*];
+                #overflows
+                collectors
             }
+        }
+
+        impl #rt::MetricCatalogue for Metrics {
+            const VERSION: &'static str = VERSION;
+            const SHOW_HIDDEN_VALUE: ::core::option::Option<&'static str> = SHOW_HIDDEN_VALUE;
+            const METRICS: &'static [#rt::MetricInfo] = &[#(#infos),*];
         }
 
         #(#removed)*
@@ -353,8 +406,7 @@ const CHUNK: usize = 32;
 /// catalogue. One function building a thousand families costs the compiler seconds
 /// (inference of untyped lets, nested scopes, drop ladders of early returns) where
 /// chunks cost milliseconds.
-fn build_in_chunks(live: &[&Plan<'_>]) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let rt = rt();
+fn build_in_chunks(rt: &TokenStream, live: &[&Plan<'_>]) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut statements = Vec::new();
     let mut functions = Vec::new();
     for (i, chunk) in live.chunks(CHUNK).enumerate() {
@@ -366,7 +418,9 @@ fn build_in_chunks(live: &[&Plan<'_>]) -> (Vec<TokenStream>, Vec<TokenStream>) {
             let (#(#fields,)*) = Self::#function(options)?;
         });
         functions.push(quote! {
-            #[allow(clippy::type_complexity)]
+            // Builds deprecated and hidden families too: their descriptors are deprecated
+            // items for the engine's code, not for this constructor.
+            #[allow(clippy::type_complexity, deprecated)]
             #[inline(never)]
             fn #function(
                 options: &#rt::Options,
@@ -379,7 +433,7 @@ fn build_in_chunks(live: &[&Plan<'_>]) -> (Vec<TokenStream>, Vec<TokenStream>) {
     (statements, functions)
 }
 
-fn plan<'a>(metric: &'a Metric, version: &Version) -> Plan<'a> {
+fn plan<'a>(rt: &'a TokenStream, metric: &'a Metric, version: &Version) -> Plan<'a> {
     let params = metric
         .labels
         .iter()
@@ -394,6 +448,7 @@ fn plan<'a>(metric: &'a Metric, version: &Version) -> Plan<'a> {
         })
         .collect();
     Plan {
+        rt,
         metric,
         status: metric.status_at(version),
         field: ident(&metric.name),
@@ -405,13 +460,13 @@ fn plan<'a>(metric: &'a Metric, version: &Version) -> Plan<'a> {
 }
 
 fn closed_enum(
+    rt: &TokenStream,
     catalogue: &Catalogue,
     label: &crate::catalogue::Label,
     name: &str,
     values: &[String],
     version: &Version,
 ) -> TokenStream {
-    let rt = rt();
     let ty = Ident::new(name, Span::call_site());
     let doc = docs::label_enum(catalogue, label, version);
     // `check` refused values without an identifier; the fallback keeps this total.
@@ -461,9 +516,27 @@ fn closed_enum(
     }
 }
 
+/// `#[deprecated(since, note)]` for the items of a metric deprecated or hidden at
+/// `version`, so that every use in the engine is rustc's `use of deprecated` warning with
+/// the note of [`docs::deprecation_note`]; nothing for an active metric.
+fn deprecated_attr(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStream {
+    if !matches!(p.status, Status::Deprecated | Status::Hidden) {
+        return TokenStream::new();
+    }
+    let s = &p.metric.schedule;
+    let note = docs::deprecation_note(catalogue, p.metric, version);
+    match s.deprecated.as_ref().or(s.hidden.as_ref()) {
+        Some(since) => {
+            let since = since.to_string();
+            quote!(#[deprecated(since = #since, note = #note)])
+        }
+        None => quote!(#[deprecated(note = #note)]),
+    }
+}
+
 /// The `MetricDesc` and the name, help and status consts of a live metric.
 fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStream {
-    let rt = rt();
+    let rt = p.rt;
     let m = p.metric;
     let [desc, name_const, help_const, status_const] = &p.consts;
     // The descriptor as a value (`crate::descriptor`), quoted: one source for generated
@@ -528,7 +601,7 @@ fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenSt
         Some(Buckets::Runtime) => quote!(#rt::Buckets::Runtime),
         None => quote!(#rt::Buckets::None),
     };
-    let status = status_tokens(p.status);
+    let status = status_tokens(rt, p.status);
     let accessor = docs::code(&format!("Metrics::{}", super::idents::spelled(&m.name)));
     let desc_doc = format!(
         "The descriptor of {} ({accessor}), as built by [`Metrics::new`].",
@@ -544,8 +617,10 @@ fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenSt
         p.status,
         docs::lifecycle(catalogue, m, version)
     );
+    let deprecated = deprecated_attr(catalogue, p, version);
     quote! {
         #[doc = #desc_doc]
+        #deprecated
         pub const #desc: &'static #rt::MetricDesc = &#rt::MetricDesc {
             name: #name,
             help: #help,
@@ -556,17 +631,20 @@ fn desc_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenSt
             buckets: #buckets,
         };
         #[doc = #name_doc]
+        #deprecated
         pub const #name_const: &'static str = #name;
         #[doc = #help_doc]
+        #deprecated
         pub const #help_const: &'static str = #help_at;
         #[doc = #status_doc]
+        #deprecated
         pub const #status_const: #rt::lifecycle::Status = #status;
     }
 }
 
 /// The accessor, bound-handle and family methods of a live metric.
 fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStream {
-    let rt = rt();
+    let rt = p.rt;
     let field = &p.field;
     let m_ty = p.metric_type();
     let c_ty = p.closed_type();
@@ -590,6 +668,7 @@ fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStr
         "The family of {name}: every series of {accessor}, for snapshots and for code generic \
          over families."
     );
+    let deprecated = deprecated_attr(catalogue, p, version);
     let bind = p.has_open().then(|| {
         let bind = &p.bind;
         let open_signature = p.open_signature();
@@ -601,6 +680,7 @@ fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStr
         );
         quote! {
             #[doc = #bind_doc]
+            #deprecated
             #[inline]
             pub fn #bind(&self, #(#open_signature),*) -> #rt::Bound<#m_ty, #c_ty> {
                 self.#field.bind([#(#open),*])
@@ -609,6 +689,7 @@ fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStr
     });
     quote! {
         #[doc = #doc]
+        #deprecated
         #[inline]
         pub fn #field(&self, #(#signature),*) -> &#m_ty {
             #body
@@ -617,6 +698,7 @@ fn accessors(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> TokenStr
         #bind
 
         #[doc = #family_doc]
+        #deprecated
         #[inline]
         pub fn #family(&self) -> &#family_ty {
             &self.#field
@@ -672,27 +754,39 @@ fn removed_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> Toke
         note.push(' ');
         note.push_str(n.trim());
     }
+    // A const of a removed metric is an error when it is evaluated (at every build that
+    // uses it) and a deprecation warning wherever it is named, also under `cargo check`:
+    // the same explanation as the methods.
+    let const_message = {
+        let mut chars = note.chars();
+        let capitalized: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        format!("{message}. {capitalized}")
+    };
     let (message, label, note) = (
         format_escape(&message),
         format_escape(&label),
         format_escape(&note),
     );
     let trait_doc = format!(
-        "Implemented by nothing: the bound that makes a use of the removed metric `{}` a \
-         compile error saying so.",
+        "Implemented by nothing, and implementable by nothing (its supertrait is sealed in \
+         the runtime): the bound that makes a use of the removed metric `{}` a compile error \
+         saying so.",
         m.full_name
     );
-    let rt = rt();
+    let rt = p.rt;
     let field = &p.field;
     let family = &p.family;
     let signature = p.signature();
     let m_ty = p.metric_type();
     let c_ty = p.closed_type();
     let family_ty = p.family_type();
-    // The bodies can never run: no type implements the marker trait, so the methods can
-    // never be called. They return what the live methods return, so that the only error at
-    // a use is the one that explains the removal.
-    let unreachable = quote!(::core::unreachable!(#message));
+    // No body can run, and none has a run-time branch: the bound `&Self: #trait_name` can
+    // never hold, because its supertrait `Removed` is sealed in the runtime; the body only
+    // calls `Removed::removed`, which returns `!`.
+    let body = quote!(#rt::__private::Removed::removed(&self));
     let bind = p.has_open().then(|| {
         let bind = &p.bind;
         let open_signature = p.open_signature();
@@ -702,16 +796,21 @@ fn removed_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> Toke
             where
                 &'m Self: #trait_name,
             {
-                #unreachable
+                #body
             }
         }
     });
+    let [desc, name_const, help_const, status_const] = &p.consts;
+    let const_error = {
+        let message = format_escape(&const_message);
+        quote!(::core::panic!(#message))
+    };
     quote! {
         #[doc = #trait_doc]
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-        pub trait #trait_name {}
+        pub trait #trait_name: #rt::__private::Removed {}
 
         #[allow(non_snake_case, unused_variables, clippy::too_many_arguments)]
         impl Metrics {
@@ -720,7 +819,7 @@ fn removed_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> Toke
             where
                 &'m Self: #trait_name,
             {
-                #unreachable
+                #body
             }
 
             #bind
@@ -730,8 +829,21 @@ fn removed_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> Toke
             where
                 &'m Self: #trait_name,
             {
-                #unreachable
+                #body
             }
+
+            #[doc(hidden)]
+            #[deprecated(note = #const_message)]
+            pub const #desc: &'static #rt::MetricDesc = #const_error;
+            #[doc(hidden)]
+            #[deprecated(note = #const_message)]
+            pub const #name_const: &'static str = #const_error;
+            #[doc(hidden)]
+            #[deprecated(note = #const_message)]
+            pub const #help_const: &'static str = #const_error;
+            #[doc(hidden)]
+            #[deprecated(note = #const_message)]
+            pub const #status_const: #rt::lifecycle::Status = #const_error;
         }
     }
 }

@@ -49,10 +49,20 @@
 //!   `foo(labels..)`, `foo_bind(open labels..)` (when the metric has open labels) and
 //!   `foo_family()`, and the associated consts `FOO` (the `&'static MetricDesc`),
 //!   `FOO_NAME`, `FOO_HELP` (the HELP exposed at `V`) and `FOO_STATUS`;
+//! - on the items of a metric deprecated or hidden at `V` (accessor, `_bind`, `_family` and
+//!   the four consts), `#[deprecated(since, note)]` whose note names the replacement, the
+//!   hide and removal versions and the catalogue's note: every use in the engine warns;
 //! - for each metric removed at `V`, methods `foo`, `foo_bind` and `foo_family` whose
 //!   `where` clause can never hold, on a marker trait whose
 //!   `#[diagnostic::on_unimplemented]` message names the metric, the removal version and
-//!   the replacement: using a removed metric is a compile error that says what to do;
+//!   the replacement: using a removed metric is a compile error that says what to do. The
+//!   marker's supertrait is sealed in the runtime, so no `impl` can satisfy it, and the
+//!   bodies have no run-time branch. The metric's consts are deprecated items whose value
+//!   is a compile-time panic with the same explanation;
+//! - `impl MetricCatalogue for Metrics` (version, show-hidden value, metrics and their open
+//!   labels), which the runtime's operator options and `clap` integration check names
+//!   against; and in `MetricSet::collectors`, after the families, the
+//!   `<namespace>_label_overflows` counter when the catalogue has open labels;
 //! - `include_bytes!` of the catalogue's absolute path, so that editing the TOML rebuilds
 //!   the crate.
 //!
@@ -90,6 +100,10 @@ pub struct Input<'a> {
     /// cargo rebuilds the crate when it changes. `None` generates no tracking (benchmarks,
     /// tests of the generator).
     pub track: Option<&'a str>,
+    /// The name the runtime crate is imported under (the macro's `crate = "name"`
+    /// argument, for a renamed dependency): generated code uses `::name` instead of
+    /// `::metrics_schema_runtime`. Must be a Rust identifier.
+    pub runtime_crate: Option<&'a str>,
 }
 
 impl<'a> Input<'a> {
@@ -101,6 +115,7 @@ impl<'a> Input<'a> {
             version: None,
             crate_version: None,
             track: None,
+            runtime_crate: None,
         }
     }
 }
@@ -120,6 +135,8 @@ pub struct Error {
 pub enum ErrorKind {
     /// The `version` argument is not a version.
     VersionArgument,
+    /// The `crate` argument is not an identifier.
+    CrateArgument,
     /// There is no version, or the crate's version is not one.
     Version,
     /// The catalogue has errors (the diagnostics of `schema lint`).
@@ -189,12 +206,22 @@ pub fn expand(input: &Input<'_>) -> Result<TokenStream, Error> {
             });
         }
     };
-    items::generate(catalogue, &checked.source, &version, input.track).map_err(|problems| Error {
-        kind: ErrorKind::Generate,
+    let rt = items::runtime_path(input.runtime_crate).ok_or_else(|| Error {
+        kind: ErrorKind::CrateArgument,
         message: format!(
-            "metrics catalogue `{}` cannot be compiled into Rust items:\n{}",
-            input.file,
-            problems.join("\n")
+            "`crate = {:?}`: expected the name the runtime crate is imported under, an \
+             identifier such as \"rt\"",
+            input.runtime_crate.unwrap_or_default()
         ),
+    })?;
+    items::generate(catalogue, &checked.source, &version, input.track, &rt).map_err(|problems| {
+        Error {
+            kind: ErrorKind::Generate,
+            message: format!(
+                "metrics catalogue `{}` cannot be compiled into Rust items:\n{}",
+                input.file,
+                problems.join("\n")
+            ),
+        }
     })
 }

@@ -5,6 +5,8 @@
 //! read; three (`parse`, `unknown-key` for keys, `invalid-version`) are found while reading
 //! the TOML and build their diagnostics with their rule's constructor. The compatibility
 //! rules compare two catalogues and run only with a baseline.
+//! The live rules (`live-*`) compare a scrape with the catalogue and run only in
+//! [`crate::live`] (`schema check-live`).
 
 pub(crate) mod rules;
 
@@ -51,6 +53,8 @@ pub enum RuleKind {
     Catalogue,
     /// Compares a catalogue with the previous release's (`--baseline`).
     Compatibility,
+    /// Compares a scrape of a running program with the catalogue (`schema check-live`).
+    Live,
 }
 
 /// Where a rule's check runs.
@@ -66,6 +70,8 @@ pub(crate) enum Check {
     /// Against a baseline catalogue: called for each metric of the baseline with the
     /// metric of the same full name in the new catalogue (`None` when it was deleted).
     Baseline(fn(&mut crate::compat::Context<'_>, &Metric, Option<&Metric>)),
+    /// Against a scrape: the one pass of [`crate::live`] reports every live rule.
+    Live,
 }
 
 /// A check that finds the problems of several rules in one go (clippy's one pass, many
@@ -98,6 +104,11 @@ impl Rule {
     /// True for rules that only run with a baseline catalogue.
     pub fn needs_baseline(&self) -> bool {
         matches!(self.check, Check::Baseline(_))
+    }
+
+    /// True for rules that only run against a scrape (`schema check-live`).
+    pub fn needs_scrape(&self) -> bool {
+        matches!(self.check, Check::Live)
     }
 }
 
@@ -182,7 +193,7 @@ pub(crate) fn run(
                 passes_run.push(pass);
                 pass.run(&mut cx);
             }
-            Check::Pass(_) | Check::Reader | Check::Baseline(_) => {}
+            Check::Pass(_) | Check::Reader | Check::Baseline(_) | Check::Live => {}
         }
     }
     cx.diagnostics

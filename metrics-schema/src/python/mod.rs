@@ -933,7 +933,24 @@ fn metrics_class(
             p.index
         );
     }
-    out.push_str("        }\n\n");
+    out.push_str("        }\n");
+    if let Some(name) = catalogue.label_overflows_name() {
+        let _ = writeln!(
+            out,
+            "        self._label_overflows = _label_overflows(\n            {},\n            {},\n            registry,\n            [",
+            string_literal(&name),
+            string_literal(crate::lifecycle::LABEL_OVERFLOWS_HELP),
+        );
+        for p in plans {
+            let _ = writeln!(
+                out,
+                "                (cast(Any, self._m_{i})._schema, not isinstance(self._m_{i}, _StandIn)),",
+                i = p.index
+            );
+        }
+        out.push_str("            ],\n        )\n");
+    }
+    out.push('\n');
     out.push_str(
         "    def overflow_count(self, name: str) -> int:\n        \
          \"\"\"How many label lookups of metric ``name`` (local or full name) went to its \

@@ -85,6 +85,13 @@ class _Labels:
         self._rows: Set[Tuple[str, ...]] = set()
         self._lock = threading.Lock()
         self.overflows = 0
+        self._open_names = tuple(names[i] for i in self._open)
+        self.on_overflow: Optional[Callable[[str], None]] = None
+        """Called with the label's name for each bounded open label that overflowed."""
+
+    def bounded_open_labels(self) -> Tuple[str, ...]:
+        """The open labels with a ``max_values``: those the overflow counter reports."""
+        return tuple(n for n, m in zip(self._open_names, self._max) if m is not None)
 
     def bind(self, values: Tuple[object, ...], named: Mapping[str, object]) -> Tuple[object, ...]:
         """Positional or keyword label values, in catalogue order."""
@@ -142,10 +149,17 @@ class _Labels:
         with self._lock:
             if key in self._rows or all(v == OVERFLOW_VALUE for v in key):
                 return key
-            for seen, limit, v in zip(self._seen, self._max, key):
-                if limit is not None and v not in seen and len(seen) >= limit:
-                    self.overflows += 1
-                    return (OVERFLOW_VALUE,) * len(key)
+            full = [
+                name
+                for name, seen, limit, v in zip(self._open_names, self._seen, self._max, key)
+                if limit is not None and v not in seen and len(seen) >= limit
+            ]
+            if full:
+                self.overflows += 1
+                if self.on_overflow is not None:
+                    for name in full:
+                        self.on_overflow(name)
+                return (OVERFLOW_VALUE,) * len(key)
             for seen, v in zip(self._seen, key):
                 seen.add(v)
             self._rows.add(key)
@@ -261,6 +275,28 @@ def _make(
     metric = cls(labels.metric, help, labelnames=labels.names, registry=registry, **kwargs)
     setattr(metric, "_schema", labels)
     return metric
+
+
+def _label_overflows(
+    name: str,
+    help: str,
+    registry: Optional[CollectorRegistry],
+    schemas: Sequence[Tuple[_Labels, bool]],
+) -> Counter:
+    """The label-overflow counter ``name``: one series per bounded open label of every
+    live metric, 0 from the start, counted when a lookup of that metric goes to its
+    overflow series because of that label (as the Rust runtime's ``LabelOverflows``)."""
+    counter = Counter(name, help, labelnames=("metric", "label"), registry=registry)
+    for schema, live in schemas:
+        if not live:
+            continue
+        labels = schema.bounded_open_labels()
+        for label in labels:
+            counter.labels(schema.metric, label).inc(0)
+        if labels:
+            metric = schema.metric
+            schema.on_overflow = lambda label, metric=metric: counter.labels(metric, label).inc()
+    return counter
 
 
 def _limit(overrides: Mapping[str, int], label: str, default: Optional[int]) -> Optional[int]:

@@ -15,6 +15,7 @@
 //! - metrics introduced after the version are `future-metric-reference` warnings.
 
 pub mod dashboard_file;
+pub mod loaded;
 pub mod rule_file;
 
 use std::collections::{HashMap, HashSet};

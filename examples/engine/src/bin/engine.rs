@@ -11,10 +11,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use metrics_schema_engine::metrics::{self, MetricsObserver};
+use metrics_schema_engine::flags;
+use metrics_schema_engine::metrics::{self, MetricsObserver, vllm};
 use metrics_schema_engine::server::{AppState, app};
 use metrics_schema_engine::sim::{self, Config};
-use metrics_schema_runtime::Registry;
+use metrics_schema_runtime::cli::MetricsArgs;
+use metrics_schema_runtime::{Registry, http};
 use tokio::signal::unix::{SignalKind, signal};
 
 /// A simulated LLM inference engine exposing vLLM's metrics.
@@ -30,40 +32,53 @@ struct Args {
     /// Name of the served model (the `model_name` label).
     #[arg(long, default_value = "unsloth/Llama-3.2-1B-Instruct")]
     model: String,
-    /// Re-enable the metrics hidden at this release: only the previous minor version is
-    /// accepted.
-    #[arg(long, value_name = "VERSION")]
-    show_hidden_metrics_for_version: Option<String>,
+    /// --show-hidden-metrics-for-version, --disabled-metrics and --allow-metric-labels,
+    /// checked against the catalogue while the arguments are parsed.
+    #[command(flatten)]
+    metrics: MetricsArgs<vllm::Metrics>,
     /// Seed of every random choice of the simulation.
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Cap on the running batch.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 16, value_parser = flags::int::<usize>(1..=65_536))]
     max_num_seqs: usize,
     /// Token budget of one engine step.
-    #[arg(long, default_value_t = 512)]
+    #[arg(long, default_value_t = 512, value_parser = flags::int::<usize>(1..=flags::MAX_TOKENS))]
     max_num_batched_tokens: usize,
     /// KV-cache blocks.
-    #[arg(long, default_value_t = 1024)]
+    #[arg(long, default_value_t = 1024, value_parser = flags::int::<usize>(1..=flags::MAX_TOKENS))]
     num_gpu_blocks: usize,
     /// Tokens per KV-cache block.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 16, value_parser = flags::int::<usize>(1..=4096))]
     block_size: usize,
     /// Draft tokens per speculative-decoding step (0 disables speculation).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = flags::int::<usize>(0..=256))]
     num_speculative_tokens: usize,
     /// Fraction of requests whose prompt KV comes over a simulated NIXL transfer.
-    #[arg(long, default_value_t = 0.25)]
+    #[arg(long, default_value_t = 0.25, value_parser = flags::fraction)]
     kv_transfer_rate: f64,
     /// Fraction of NIXL transfers that fail.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, value_parser = flags::fraction)]
     kv_transfer_failure_rate: f64,
     /// Context length: prompt plus max_tokens.
-    #[arg(long, default_value_t = 4096)]
+    #[arg(long, default_value_t = 4096, value_parser = flags::int::<usize>(2..=flags::MAX_TOKENS))]
     max_model_len: usize,
     /// Multiplies every simulated duration (0.5 runs twice as fast).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = flags::time_scale)]
     time_scale: f64,
+    /// Seconds a connection may take to send a request's headers, counted from when it is
+    /// ready for a request: idle, slow (slowloris) and idle keep-alive connections are
+    /// closed after it.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = http::HEADER_TIMEOUT.as_secs(),
+        value_parser = flags::int::<u64>(1..=3600)
+    )]
+    header_timeout: u64,
+    /// The most client connections open at once; further clients wait in the backlog.
+    #[arg(long, default_value_t = http::MAX_CONNECTIONS, value_parser = flags::int::<usize>(1..=65_536))]
+    max_connections: usize,
 }
 
 fn main() -> ExitCode {
@@ -78,24 +93,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    for (name, p) in [
-        ("--kv-transfer-rate", args.kv_transfer_rate),
-        ("--kv-transfer-failure-rate", args.kv_transfer_failure_rate),
-    ] {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(format!("{name} must be between 0 and 1, got {p}").into());
-        }
-    }
-    if !(args.time_scale >= 0.0 && args.time_scale.is_finite()) {
-        return Err(format!(
-            "--time-scale must be a finite number >= 0, got {}",
-            args.time_scale
-        )
-        .into());
-    }
-    if args.block_size == 0 || args.max_num_seqs == 0 {
-        return Err("--block-size and --max-num-seqs must be at least 1".into());
-    }
+    // Each flag's range is checked by clap (`flags`); what is left relates two flags.
     if args.max_num_batched_tokens <= args.num_speculative_tokens {
         return Err(format!(
             "--max-num-batched-tokens ({}) must be above --num-speculative-tokens ({}): a \
@@ -105,9 +103,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .into());
     }
     let registry = Arc::new(Registry::new());
-    // Fails, naming the valid value, when the show-hidden value is not the one valid at
-    // the simulated release.
-    let metrics = metrics::build(args.show_hidden_metrics_for_version.as_deref(), &registry)?;
+    // The operator options were checked against the catalogue by the argument parser.
+    let metrics = metrics::build_with(&args.metrics.options()?, &registry)?;
     let observer = Box::new(MetricsObserver::new(
         &metrics,
         &args.model,
@@ -151,9 +148,16 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                 let _ = stop_rx.wait_for(|&stop| stop).await;
             }
         };
-        let server = axum::serve(listener, app(state, Arc::clone(&registry)))
-            .with_graceful_shutdown(shutdown);
-        let mut server = std::pin::pin!(server.into_future());
+        let mut limits = http::Limits::default();
+        limits.header_timeout = Duration::from_secs(args.header_timeout);
+        limits.max_connections = args.max_connections;
+        let server = http::serve_app(
+            listener,
+            app(state, Arc::clone(&registry)),
+            &limits,
+            shutdown,
+        );
+        let mut server = std::pin::pin!(server);
         let name = tokio::select! {
             result = &mut server => return result.map_err(Into::into),
             _ = sigterm.recv() => "SIGTERM",

@@ -9,6 +9,11 @@ use std::time::Duration;
 
 use clap::Parser;
 use metrics_schema_engine::client::{LoadConfig, StreamMode, run};
+use metrics_schema_engine::{api, flags};
+
+/// The most words a prompt part may have: a prompt of more could not be sent (the engine
+/// reads request bodies of at most 64 KiB).
+const MAX_WORDS: u64 = 100_000;
 
 /// Sends completion requests and counts what was sent and received.
 #[derive(Debug, Parser)]
@@ -18,28 +23,33 @@ struct Args {
     #[arg(long = "target", default_value = "127.0.0.1:8000")]
     targets: Vec<String>,
     /// Requests to send.
-    #[arg(short = 'n', long, default_value_t = 100)]
+    #[arg(short = 'n', long, default_value_t = 100, value_parser = flags::int::<usize>(0..=u64::from(u32::MAX)))]
     requests: usize,
     /// Requests in flight at once.
-    #[arg(short = 'c', long, default_value_t = 8)]
+    #[arg(short = 'c', long, default_value_t = 8, value_parser = flags::int::<usize>(1..=10_000))]
     concurrency: usize,
     /// Words every prompt starts with (prefix-cache hits).
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 32, value_parser = flags::int::<usize>(0..=MAX_WORDS))]
     shared_prefix_words: usize,
     /// Fewest further words per prompt.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = flags::int::<usize>(0..=MAX_WORDS))]
     min_prompt_words: usize,
     /// Most further words per prompt.
-    #[arg(long, default_value_t = 96)]
+    #[arg(long, default_value_t = 96, value_parser = flags::int::<usize>(0..=MAX_WORDS))]
     max_prompt_words: usize,
     /// Smallest max_tokens.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = flags::int::<u32>(1..=flags::MAX_TOKENS))]
     min_tokens: u32,
     /// Largest max_tokens.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 64, value_parser = flags::int::<u32>(1..=flags::MAX_TOKENS))]
     max_tokens: u32,
     /// Values of `n`, used in turn (comma-separated).
-    #[arg(long = "choices", value_delimiter = ',', default_value = "1")]
+    #[arg(
+        long = "choices",
+        value_delimiter = ',',
+        default_value = "1",
+        value_parser = flags::int::<u32>(1..=u64::from(api::MAX_N))
+    )]
     n: Vec<u32>,
     /// Which requests stream.
     #[arg(long, value_enum, default_value_t = StreamMode::Mixed)]
@@ -48,7 +58,7 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Per-request timeout, seconds.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, value_parser = flags::timeout_seconds)]
     timeout: f64,
     /// Print the report as JSON.
     #[arg(long)]
@@ -59,10 +69,6 @@ fn main() -> ExitCode {
     let args = Args::parse();
     if args.min_prompt_words > args.max_prompt_words || args.min_tokens > args.max_tokens {
         eprintln!("error: a --min-* value is above its --max-* value");
-        return ExitCode::from(2);
-    }
-    if args.min_tokens == 0 || args.n.contains(&0) || args.timeout.is_nan() || args.timeout <= 0.0 {
-        eprintln!("error: --min-tokens, --choices and --timeout must be positive");
         return ExitCode::from(2);
     }
     let config = LoadConfig {

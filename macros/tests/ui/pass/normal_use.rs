@@ -37,8 +37,13 @@ fn main() {
     metrics
         .request_success("llama", "0", vllm::FinishedReason::Stop)
         .inc();
+    // Hidden at 0.11.2 (re-enabled by the show-hidden value above): a deliberate use of
+    // a deprecated item.
+    #[allow(deprecated)]
     metrics.gpu_cache_usage_perc("llama", "0").set(0.5);
     let app = app::Metrics::new(&app::Metrics::options(None).unwrap()).unwrap();
+    // Deprecated at 1.0.0, still recorded on purpose.
+    #[allow(deprecated)]
     app.old_requests("llama", app::Reason::Failed).inc();
     app.requests_bind("llama").get(app::Reason::Ok).inc();
     let registry = metrics_schema_runtime::Registry::new();

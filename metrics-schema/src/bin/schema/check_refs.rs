@@ -18,7 +18,8 @@ use crate::cli::{self, ColorChoice, DenyArg, Format, USAGE, parse_version, print
 pub struct CheckRefsArgs {
     /// Catalogue file.
     path: PathBuf,
-    /// The version (default: the catalogue's `version` pin; one of them is required).
+    /// The version (default: the catalogue's `version` pin, else the version of the crate it
+    /// is in; one of them is required).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
     /// A Prometheus rule file (YAML); may be repeated.
@@ -27,6 +28,10 @@ pub struct CheckRefsArgs {
     /// A Grafana dashboard (JSON); may be repeated.
     #[arg(long, value_name = "FILE")]
     dashboard: Vec<PathBuf>,
+    /// Check the rules a Prometheus server has loaded (through its HTTP API) instead of
+    /// files.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["rules", "dashboard"])]
+    prometheus: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -36,8 +41,8 @@ pub struct CheckRefsArgs {
 
 /// Runs `schema check-refs`.
 pub fn run(args: CheckRefsArgs) -> u8 {
-    if args.rules.is_empty() && args.dashboard.is_empty() {
-        error!("give at least one `--rules FILE` or `--dashboard FILE`");
+    if args.rules.is_empty() && args.dashboard.is_empty() && args.prometheus.is_none() {
+        error!("give at least one `--rules FILE` or `--dashboard FILE`, or `--prometheus URL`");
         return USAGE;
     }
     let valid = match cli::load_at(&args.path, args.version, "check-refs") {
@@ -45,6 +50,9 @@ pub fn run(args: CheckRefsArgs) -> u8 {
         Err(code) => return code,
     };
     let (catalogue, at) = (&valid.catalogue, &valid.version);
+    if let Some(url) = &args.prometheus {
+        return crate::refs_prometheus::run(catalogue, at, url, args.format, args.deny.warnings());
+    }
     // Read every file first: names recorded in any rule file are known to all of them.
     let mut resolver = Resolver::new(catalogue);
     let mut files = Vec::new();
@@ -99,6 +107,11 @@ pub fn run(args: CheckRefsArgs) -> u8 {
             }
         }
         Format::Json => cli::print_json_diagnostics(
+            checked
+                .iter()
+                .map(|f| (&f.source, f.diagnostics.as_slice())),
+        ),
+        Format::Sarif => cli::print_sarif(
             checked
                 .iter()
                 .map(|f| (&f.source, f.diagnostics.as_slice())),

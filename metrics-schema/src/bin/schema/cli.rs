@@ -4,9 +4,9 @@
 //! else prints.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use clap::{Args, ValueEnum};
 use metrics_schema::lifecycle::Version;
@@ -121,6 +121,8 @@ pub enum Format {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -188,6 +190,17 @@ pub fn print_json_diagnostics<'a>(files: impl IntoIterator<Item = (&'a Source, &
     print_json(&serde_json::Value::Array(values));
 }
 
+/// Prints every diagnostic of every file as one SARIF 2.1.0 log, each file by its URI
+/// relative to the repository root.
+pub fn print_sarif<'a>(files: impl IntoIterator<Item = (&'a Source, &'a [Diagnostic])>) {
+    print(&metrics_schema::sarif::render(files.into_iter().map(
+        |(source, ds)| {
+            let uri = metrics_schema::sarif::artifact_uri(source.name());
+            (source, ds, uri)
+        },
+    )));
+}
+
 /// The line printed under `--deny warnings` when there are warnings.
 pub fn denied(warnings: usize) -> String {
     format!("error: {warnings} warning(s) denied by `--deny warnings`\n")
@@ -235,10 +248,37 @@ pub fn options(version: Option<Version>) -> Options {
     options
 }
 
-/// Loads the catalogue file at `path` (`-` for standard input). One that cannot be read is
+/// `--manifest-path`, set once by `main`: the Cargo.toml whose version catalogues are
+/// evaluated at when neither `--version` nor a pin gives one.
+pub static MANIFEST_PATH: OnceLock<PathBuf> = OnceLock::new();
+
+/// `options`, with the version of the package the catalogue at `spec` belongs to (or of
+/// `--manifest-path`) as its crate version, when no version is given: the version the
+/// `catalogue!` macro compiles it at. A Cargo.toml that cannot be used is reported and
+/// gives [`USAGE`].
+pub fn with_crate_version(mut options: Options, spec: &Path) -> Result<Options, u8> {
+    if options.version.is_some() || spec.to_string_lossy().starts_with("git:") {
+        return Ok(options);
+    }
+    let manifest_path = MANIFEST_PATH.get().map(PathBuf::as_path);
+    match metrics_schema::manifest::discover(spec, manifest_path) {
+        Ok(found) => {
+            options.crate_version = found.map(|p| p.version);
+            Ok(options)
+        }
+        Err(error) => {
+            error!("{error}");
+            Err(USAGE)
+        }
+    }
+}
+
+/// Loads the catalogue file at `path` (`-` for standard input), falling back to the
+/// version of the crate it is in ([`with_crate_version`]). One that cannot be read is
 /// reported and gives [`USAGE`].
 pub fn load(path: &Path, options: &Options) -> Result<Checked, u8> {
-    metrics_schema::load(path, options).map_err(|error| {
+    let options = with_crate_version(options.clone(), path)?;
+    metrics_schema::load(path, &options).map_err(|error| {
         error!("{error}");
         USAGE
     })
@@ -249,6 +289,15 @@ pub fn load(path: &Path, options: &Options) -> Result<Checked, u8> {
 /// [`USAGE`].
 pub fn load_spec(spec: &str, version: Option<Version>) -> Result<Checked, u8> {
     compat::load_spec(spec, Path::new("."), &options(version)).map_err(|error| {
+        error!("{error}");
+        USAGE
+    })
+}
+
+/// [`load_spec`] falling back to the version of the crate the catalogue is in.
+pub fn load_spec_in_crate(spec: &str, version: Option<Version>) -> Result<Checked, u8> {
+    let options = with_crate_version(options(version), Path::new(spec))?;
+    compat::load_spec(spec, Path::new("."), &options).map_err(|error| {
         error!("{error}");
         USAGE
     })
@@ -282,7 +331,9 @@ pub fn valid<'c>(checked: &'c Checked, consequence: Option<&str>) -> Result<&'c 
 pub fn version_of<'c>(checked: &'c Checked, needs: &str) -> Result<&'c Version, u8> {
     checked.version.as_ref().ok_or_else(|| {
         error!(
-            "{needs}: pass `--version X.Y.Z`, or pin one with `version = \"X.Y.Z\"` in [catalogue]"
+            "{needs}: pass `--version X.Y.Z`, pin one with `version = \"X.Y.Z\"` in [catalogue], \
+             or keep the catalogue in a crate whose Cargo.toml has a version \
+             (`--manifest-path` chooses it)"
         );
         USAGE
     })

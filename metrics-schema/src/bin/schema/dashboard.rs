@@ -12,7 +12,8 @@ use crate::cli::{self, parse_version};
 pub struct DashboardArgs {
     /// Catalogue file.
     path: PathBuf,
-    /// The version (default: the catalogue's `version` pin; one of them is required).
+    /// The version (default: the catalogue's `version` pin, else the version of the crate it
+    /// is in; one of them is required).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
     /// The dashboard's title (default: "`<namespace>` metrics").

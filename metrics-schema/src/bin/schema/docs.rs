@@ -13,7 +13,8 @@ use crate::cli::{self, FAILED, OK, parse_version};
 pub struct DocsArgs {
     /// Catalogue file (or `git:REV:PATH`).
     path: String,
-    /// Document the catalogue at this version (default: the catalogue's `version` pin).
+    /// Document the catalogue at this version (default: the catalogue's `version` pin, else
+    /// the version of the crate it is in).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
     /// Output format (default: from the extension of `-o`, else markdown).
@@ -36,7 +37,7 @@ enum DocsFormat {
 
 /// Runs `schema docs`.
 pub fn run(args: DocsArgs) -> u8 {
-    let checked = match cli::load_spec(&args.path, args.version.clone()) {
+    let checked = match cli::load_spec_in_crate(&args.path, args.version.clone()) {
         Ok(checked) => checked,
         Err(code) => return code,
     };

@@ -16,7 +16,8 @@ pub struct LintArgs {
     /// Catalogue files (`-` for standard input).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Evaluate the lifecycle at this version (default: the catalogue's `version` pin).
+    /// Evaluate the lifecycle at this version (default: the catalogue's `version` pin, else
+    /// the version of the crate it is in).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
     /// Output format.
@@ -60,18 +61,40 @@ fn lint(args: &LintArgs, options: &Options) -> u8 {
         let (e, w) = checked.counts();
         errors += e;
         warnings += w;
+        // One line, so that a lint without a version never reads as a complete pass;
+        // machine-read formats keep standard output for the diagnostics.
+        let skipped = (checked.version.is_none() && checked.catalogue.is_some())
+            .then(|| metrics_schema::manifest::skipped_lifecycle_note(checked.source.name()));
         match args.format {
-            Format::Human => print(&human(&checked, color)),
-            Format::Github => print(&render::github(&checked.source, &checked.diagnostics)),
-            Format::Json => checked_files.push(checked),
+            Format::Human => {
+                print(&human(&checked, color));
+                if let Some(note) = &skipped {
+                    print(&format!("{note}\n"));
+                }
+            }
+            Format::Github => {
+                print(&render::github(&checked.source, &checked.diagnostics));
+                skipped
+                    .iter()
+                    .for_each(|note| cli::stderr(&format!("{note}\n")));
+            }
+            Format::Json | Format::Sarif => {
+                skipped
+                    .iter()
+                    .for_each(|note| cli::stderr(&format!("{note}\n")));
+                checked_files.push(checked);
+            }
         }
     }
-    if args.format == Format::Json {
-        cli::print_json_diagnostics(
-            checked_files
-                .iter()
-                .map(|c| (&c.source, c.diagnostics.as_slice())),
-        );
+    let files = || {
+        checked_files
+            .iter()
+            .map(|c| (&c.source, c.diagnostics.as_slice()))
+    };
+    match args.format {
+        Format::Json => cli::print_json_diagnostics(files()),
+        Format::Sarif => cli::print_sarif(files()),
+        Format::Human | Format::Github => {}
     }
     if deny_warnings && warnings > 0 && args.format == Format::Human {
         print(&cli::denied(warnings));
@@ -139,6 +162,11 @@ fn with_baseline(args: &LintArgs, baseline: &str, options: &Options) -> u8 {
                     out.push_str(&summary);
                     out.push('\n');
                 }
+                // Once per output, after the summary.
+                if let Some(hint) = found.alpha_hint() {
+                    out.push_str(&hint);
+                    out.push('\n');
+                }
                 if deny_warnings && warnings > 0 {
                     out.push_str(&cli::denied(warnings));
                 }
@@ -150,6 +178,10 @@ fn with_baseline(args: &LintArgs, baseline: &str, options: &Options) -> u8 {
             print(&render::github(&checked.source, &in_new));
         }
         Format::Json => cli::print_json_diagnostics([
+            (&old.source, found.baseline.as_slice()),
+            (&checked.source, in_new.as_slice()),
+        ]),
+        Format::Sarif => cli::print_sarif([
             (&old.source, found.baseline.as_slice()),
             (&checked.source, in_new.as_slice()),
         ]),

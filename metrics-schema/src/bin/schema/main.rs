@@ -12,14 +12,19 @@
 mod cli;
 
 mod alerts;
+mod check_live;
 mod check_refs;
 mod codegen_python;
+mod completions;
 mod dashboard;
 mod diff;
 mod docs;
 mod explain;
+mod import;
+mod json_schema;
 mod lint;
 mod migrate;
+mod refs_prometheus;
 mod rules;
 mod status;
 
@@ -42,6 +47,10 @@ struct Cli {
     #[arg(long, global = true, value_name = "SIZE", default_value = "64M",
           value_parser = cli::parse_size)]
     max_input_size: u64,
+    /// The Cargo.toml whose `[package] version` catalogues are evaluated at when no
+    /// `--version` or pin is given (default: the one nearest above the catalogue).
+    #[arg(long, global = true, value_name = "FILE")]
+    manifest_path: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -79,6 +88,18 @@ enum Command {
     /// replacement where it is a rename (same type, same labels). Prints a unified diff, or
     /// writes the new file with -o; exits 1 when references that need a manual change remain.
     Migrate(migrate::MigrateArgs),
+    /// Check what a running program exposes (a scrape, or every target of a Prometheus
+    /// server) against the catalogue at a version.
+    CheckLive(check_live::CheckLiveArgs),
+    /// Draft a catalogue from scrapes of a running program.
+    Import(import::ImportArgs),
+    /// Print the JSON Schema of metrics.toml, for editor completion and validation
+    /// (Taplo, Even Better TOML).
+    JsonSchema(json_schema::JsonSchemaArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `schema man > schema.1`.
+    Man(completions::ManArgs),
     /// Generate code from the catalogue for other languages (`codegen python`).
     Codegen(codegen_python::CodegenArgs),
 }
@@ -86,6 +107,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli::set_max_input_size(cli.max_input_size);
+    if let Some(manifest) = cli.manifest_path {
+        let _ = cli::MANIFEST_PATH.set(manifest);
+    }
     let code = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Rules(args) => rules::run(args),
@@ -97,7 +121,12 @@ fn main() -> ExitCode {
         Command::Dashboard(args) => dashboard::run(args),
         Command::CheckRefs(args) => check_refs::run(args),
         Command::Migrate(args) => migrate::run(args),
+        Command::CheckLive(args) => check_live::run(args),
+        Command::Import(args) => import::run(args),
         Command::Codegen(args) => codegen_python::run(args),
+        Command::JsonSchema(args) => json_schema::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     };
     ExitCode::from(cli::exit(code))
 }

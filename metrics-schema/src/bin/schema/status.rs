@@ -13,7 +13,8 @@ use crate::cli::{self, OK, USAGE, parse_version, print};
 pub struct StatusArgs {
     /// Catalogue file.
     path: PathBuf,
-    /// The version (default: the catalogue's `version` pin; one of them is required).
+    /// The version (default: the catalogue's `version` pin, else the version of the crate it
+    /// is in; one of them is required).
     #[arg(long, value_name = "V", value_parser = parse_version)]
     version: Option<Version>,
     /// Check a show-hidden value as a process at V would; hidden metrics are shown as

@@ -1,5 +1,7 @@
 //! `invalid-label-values`: a closed label's values are empty, repeated or collide.
 
+use std::collections::HashMap;
+
 use crate::catalogue::{Label, LabelKind, value_identifier, value_key};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{Check, Context, Rule, RuleKind};
@@ -91,6 +93,11 @@ fn problems(label: &Label) -> Vec<Diagnostic> {
     }
     let spans = &label.value_spans;
     let span = |i: usize| spans.get(i).copied().unwrap_or(key);
+    // The first non-empty value with each collision key and each identifier, so that every
+    // value is compared with all earlier ones in one hash lookup each: linear in the number
+    // of values, and the same findings as comparing every pair.
+    let mut first_key: HashMap<String, usize> = HashMap::with_capacity(values.len());
+    let mut first_ident: HashMap<String, usize> = HashMap::with_capacity(values.len());
     for (i, value) in values.iter().enumerate() {
         if value.is_empty() {
             out.push(
@@ -101,7 +108,12 @@ fn problems(label: &Label) -> Vec<Diagnostic> {
             );
             continue;
         }
-        let Some(ident) = value_identifier(value) else {
+        let ident = value_identifier(value);
+        let by_key = *first_key.entry(value_key(value)).or_insert(i);
+        let by_ident = ident
+            .as_ref()
+            .map(|ident| *first_ident.entry(ident.clone()).or_insert(i));
+        let Some(ident) = ident else {
             out.push(
                 Diagnostic::new(
                     &RULE,
@@ -117,12 +129,10 @@ fn problems(label: &Label) -> Vec<Diagnostic> {
             );
             continue;
         };
-        let earlier = values[..i].iter().enumerate().find(|(_, v)| {
-            !v.is_empty()
-                && (value_key(v) == value_key(value)
-                    || value_identifier(v).as_deref() == Some(ident.as_str()))
-        });
-        if let Some((j, other)) = earlier {
+        // The earliest earlier value equal by key or by identifier (`i` itself when none).
+        let j = by_ident.map_or(by_key, |by_ident| by_key.min(by_ident));
+        if j < i {
+            let other = &values[j];
             let message = if other == value {
                 format!("label `{name}` lists value {value:?} twice")
             } else {

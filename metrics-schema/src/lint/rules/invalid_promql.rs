@@ -14,7 +14,12 @@ pub(crate) static RULE: Rule = Rule {
 Alerting and recording rules hold PromQL expressions. They are parsed with a real PromQL \
 parser when the catalogue is read, so that a typo fails `schema lint` instead of the \
 Prometheus server that loads the generated rule file. The same check runs on the \
-expressions of rule files and dashboards given to `schema check-refs`.",
+expressions of rule files and dashboards given to `schema check-refs`.
+
+An expression is also refused when it is larger than any hand-written rule needs: longer \
+than 16 KiB, with more than 1,000 operators, or nesting parentheses, brackets and braces \
+more than 128 deep. The PromQL parser's time grows with the square of the number of \
+operators, so these limits keep every check fast.",
     bad: r#"[[metric]]
 name = "queue_depth"
 type = "gauge"
@@ -40,6 +45,15 @@ summary = "Requests pile up in the queue."
 
 /// The diagnostic for the expression at `span`.
 pub(crate) fn diagnostic(span: Span, error: &InvalidPromql) -> Diagnostic {
+    if error.too_large {
+        return Diagnostic::new(
+            &RULE,
+            span,
+            format!("PromQL expression too large: {}", error.message),
+        )
+        .label("too large to check")
+        .help("split the expression with recording rules, or shorten it");
+    }
     Diagnostic::new(
         &RULE,
         span,

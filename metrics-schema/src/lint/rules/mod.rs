@@ -27,6 +27,17 @@ pub(crate) mod invalid_version;
 pub(crate) mod labels_changed;
 pub(crate) mod lifecycle_order;
 pub(crate) mod lifecycle_rewritten;
+pub(crate) mod live_absent;
+pub(crate) mod live_buckets_mismatch;
+pub(crate) mod live_hidden_exposed;
+pub(crate) mod live_labels_mismatch;
+pub(crate) mod live_missing_notice;
+pub(crate) mod live_removed_exposed;
+pub(crate) mod live_show_hidden;
+pub(crate) mod live_too_many_values;
+pub(crate) mod live_type_mismatch;
+pub(crate) mod live_undeclared_label_value;
+pub(crate) mod live_unknown_metric;
 pub(crate) mod missing_buckets;
 pub(crate) mod name_colon;
 pub(crate) mod non_base_unit;
@@ -38,6 +49,7 @@ pub(crate) mod removed_without_deprecation;
 pub(crate) mod replacement_cycle;
 pub(crate) mod replacement_not_active;
 pub(crate) mod reserved_label;
+pub(crate) mod reserved_metric_name;
 pub(crate) mod reserved_suffix;
 pub(crate) mod since_after_version;
 pub(crate) mod type_changed;
@@ -55,7 +67,7 @@ pub(crate) mod unknown_replacement;
 pub(crate) mod unused_buckets;
 pub(crate) mod unused_label;
 
-/// Every rule: errors, warnings, then compatibility rules, each in the order of the format
+/// Every rule: errors, warnings, compatibility rules, then live rules, each in the order of the format
 /// documentation.
 pub(crate) static ALL: &[&Rule] = &[
     // Errors.
@@ -87,6 +99,8 @@ pub(crate) static ALL: &[&Rule] = &[
     &invalid_rule::RULE,
     &unknown_metric_reference::RULE,
     &removed_metric_reference::RULE,
+    // Errors of the runtime's own metrics (the label-overflow counter).
+    &reserved_metric_name::RULE,
     // Warnings.
     &counter_total_suffix::RULE,
     &non_counter_total_suffix::RULE,
@@ -115,4 +129,16 @@ pub(crate) static ALL: &[&Rule] = &[
     &unit_changed::RULE,
     &buckets_changed::RULE,
     &lifecycle_rewritten::RULE,
+    // Live (a scrape against the catalogue, `schema check-live`).
+    &live_unknown_metric::RULE,
+    &live_type_mismatch::RULE,
+    &live_labels_mismatch::RULE,
+    &live_undeclared_label_value::RULE,
+    &live_buckets_mismatch::RULE,
+    &live_hidden_exposed::RULE,
+    &live_removed_exposed::RULE,
+    &live_too_many_values::RULE,
+    &live_missing_notice::RULE,
+    &live_absent::RULE,
+    &live_show_hidden::RULE,
 ];

@@ -1,0 +1,10 @@
+//! Sets `has_prometheus` (and the other tool cfgs) for the tools found, all of them under CI,
+//! for the end-to-end test against a real Prometheus; see `tests/build/tools.rs`.
+
+#[path = "../../tests/build/tools.rs"]
+#[allow(dead_code)]
+mod tools;
+
+fn main() {
+    tools::emit();
+}

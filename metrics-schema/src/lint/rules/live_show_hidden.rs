@@ -1,0 +1,48 @@
+//! `live-show-hidden`: an instance of a fleet exposes metrics hidden at the version (a
+//! note).
+
+use crate::diagnostic::Severity;
+use crate::lint::{Check, Rule, RuleKind};
+
+pub(crate) static RULE: Rule = Rule {
+    id: "live-show-hidden",
+    severity: Severity::Note,
+    kind: RuleKind::Live,
+    summary: "An instance checked through Prometheus exposes metrics hidden at the version: it runs with the show-hidden value.",
+    explanation: "\
+Only `schema check-live --prometheus`: Prometheus holds what instances expose, not the \
+flags they run with. An instance that exposes metrics hidden at the version must run with \
+the show-hidden value (the previous minor release); its hidden metrics are then checked \
+like the others, and this note names the instance once. At the next minor release the \
+value is refused and those metrics are removed: migrate the dashboards and alerts that \
+read them before upgrading. A single scrape reports `live-hidden-exposed` instead, unless \
+`--show-hidden` is given.",
+    bad: r#"[catalogue]
+version = "0.11.0"
+
+[[metric]]
+name = "app_cache_usage_perc"
+type = "gauge"
+help = "Cache usage."
+deprecated = "0.10.0"
+allow = ["unit-suffix", "deprecated-without-replacement"]
+
+# scrape:
+# HELP app_cache_usage_perc Cache usage. DEPRECATED since 0.10.0.
+# TYPE app_cache_usage_perc gauge
+app_cache_usage_perc 0.5
+"#,
+    good: r#"[catalogue]
+version = "0.11.0"
+
+[[metric]]
+name = "app_cache_usage_perc"
+type = "gauge"
+help = "Cache usage."
+deprecated = "0.10.0"
+allow = ["unit-suffix", "deprecated-without-replacement"]
+
+# scrape:
+"#,
+    check: Check::Live,
+};

@@ -1,0 +1,255 @@
+//! The exposition parser of `schema check-live` and `schema import`
+//! (`metrics_schema::exposition`): property-tested against the runtime's encoders
+//! (parse(encode(x)) == x, in both formats), and compared with Python's `prometheus_client`
+//! parsers on the same generated inputs.
+
+mod runtime_support;
+
+use std::collections::BTreeMap;
+
+use metrics_schema::exposition::{self, Exposition, Kind};
+use metrics_schema_runtime::*;
+use metrics_schema_tests::python_with;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use runtime_support::{ParsedFamily, Sample_, compare, expected, python_parse};
+
+static VALUES: MetricDesc = MetricDesc {
+    name: "parser_value",
+    help: "Arbitrary label values and floats: \\ \" \n ☃.",
+    unit: None,
+    metric_type: MetricType::Gauge,
+    stage: Stage::Active,
+    labels: &[LabelDesc::open("a", 64), LabelDesc::open("b", 64)],
+    buckets: Buckets::None,
+};
+
+static COUNTER: MetricDesc = MetricDesc {
+    name: "parser_events",
+    help: "Counted events.",
+    unit: None,
+    metric_type: MetricType::Counter,
+    stage: Stage::Active,
+    labels: &[LabelDesc::open("a", 64)],
+    buckets: Buckets::None,
+};
+
+static HIST: MetricDesc = MetricDesc {
+    name: "parser_latency_seconds",
+    help: "Arbitrary bucket bounds and observations.",
+    unit: Some("seconds"),
+    metric_type: MetricType::Histogram,
+    stage: Stage::Active,
+    labels: &[LabelDesc::open("a", 64)],
+    buckets: Buckets::Runtime,
+};
+
+static INFO: MetricDesc = MetricDesc {
+    name: "parser_build",
+    help: "Build information.",
+    unit: None,
+    metric_type: MetricType::Info,
+    stage: Stage::Active,
+    labels: &[LabelDesc::open("version", 4)],
+    buckets: Buckets::None,
+};
+
+fn any_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<u64>().prop_map(f64::from_bits),
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(0.0),
+        Just(5e-324),
+        (-1e7f64..1e7),
+    ]
+}
+
+fn label_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[\"\\\\\n a-z☃{},=#]{0,12}",
+        Just(String::new()),
+    ]
+}
+
+type Case = (
+    Vec<(String, String, f64)>,
+    Vec<(String, u64)>,
+    Vec<f64>,
+    Vec<f64>,
+);
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        prop::collection::vec((label_value(), label_value(), any_f64()), 1..5),
+        prop::collection::vec((label_value(), 0u64..1_000_000), 0..4),
+        prop::collection::btree_set(-1_000_000i64..1_000_000, 0..6),
+        prop::collection::vec(any_f64(), 0..8),
+    )
+        .prop_map(|(series, counts, bounds, obs)| {
+            let bounds = bounds.into_iter().map(|b| b as f64 / 64.0).collect();
+            (series, counts, bounds, obs)
+        })
+}
+
+fn build((series, counts, bounds, obs): &Case) -> Registry {
+    let gauge: Family<Gauge, (), 2> = Family::new(&VALUES, &Options::new()).unwrap();
+    for (a, b, v) in series {
+        gauge.with([a, b], ()).set(*v);
+    }
+    let counter: Family<Counter, (), 1> = Family::new(&COUNTER, &Options::new()).unwrap();
+    for (a, n) in counts {
+        counter.with([a], ()).inc_by(*n);
+    }
+    let options = Options::new().buckets("parser_latency_seconds", bounds);
+    let hist: Family<Histogram, (), 1> = Family::new(&HIST, &options).unwrap();
+    for v in obs {
+        hist.with(["h"], ()).observe(*v);
+    }
+    let info: Family<Info, (), 1> = Family::new(&INFO, &Options::new()).unwrap();
+    info.with(["1.2.3"], ()).set();
+    let registry = Registry::new();
+    registry.register(&gauge).unwrap();
+    registry.register(&counter).unwrap();
+    registry.register(&hist).unwrap();
+    registry.register(&info).unwrap();
+    registry
+}
+
+/// Our parse in the shape Python's parsers report: a text-format counter family without
+/// its `_total`, types spelled as OpenMetrics does.
+fn as_python(e: &Exposition) -> Vec<ParsedFamily> {
+    e.families
+        .iter()
+        .map(|f| {
+            let name = match (f.kind, e.format) {
+                (Kind::Counter, exposition::Format::Text) => {
+                    f.name.strip_suffix("_total").unwrap_or(&f.name).to_owned()
+                }
+                _ => f.name.clone(),
+            };
+            ParsedFamily {
+                name,
+                kind: f.kind.as_str(exposition::Format::OpenMetrics).to_owned(),
+                help: f.help.clone().unwrap_or_default(),
+                unit: f.unit.clone().unwrap_or_default(),
+                samples: f
+                    .samples
+                    .iter()
+                    .map(|s| Sample_ {
+                        name: s.name.clone(),
+                        labels: s.labels.iter().cloned().collect::<BTreeMap<_, _>>(),
+                        value: s.value,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn parse(text: &str, format: Format) -> Exposition {
+    let format = match format {
+        Format::Text => exposition::Format::Text,
+        Format::OpenMetrics => exposition::Format::OpenMetrics,
+    };
+    exposition::parse(text, format).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn parse_of_encode_is_identity(case in case()) {
+        let registry = build(&case);
+        for format in [Format::Text, Format::OpenMetrics] {
+            let text = registry.encode_to_string(format);
+            let parsed = parse(&text, format);
+            compare(&as_python(&parsed), &expected(&registry, format), "parse(encode(x))");
+            // Every sample points at its own line.
+            for f in &parsed.families {
+                for s in &f.samples {
+                    let line = text.lines().nth(s.line - 1).unwrap();
+                    prop_assert!(line.starts_with(&s.name), "{} at line {}: {line}", s.name, s.line);
+                }
+            }
+        }
+    }
+}
+
+/// The same generated expositions through Python's parsers and ours: the same families,
+/// types, help, units, samples, labels and values.
+#[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
+fn agrees_with_python_prometheus_client() {
+    let python = python_with("prometheus_client");
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = case();
+    let mut docs = Vec::new();
+    for _ in 0..200 {
+        let registry = build(&strategy.new_tree(&mut runner).unwrap().current());
+        docs.push((registry.encode_to_string(Format::Text), false));
+        docs.push((registry.encode_to_string(Format::OpenMetrics), true));
+    }
+    // Hand-written inputs with what the runtime never writes: untyped samples, timestamps,
+    // exemplars, `_created`, summaries, state sets, escapes in HELP.
+    docs.push((
+        "# HELP s A summary \\\\ with \\n escapes.\n# TYPE s summary\ns{quantile=\"0.5\"} 1\ns_sum 2\ns_count 3\nuntyped_one{x=\"y\"} 4 1700000000000\n"
+            .to_owned(),
+        false,
+    ));
+    docs.push((
+        "# TYPE c counter\n# HELP c Counted.\nc_total 1 # {trace_id=\"a\"} 0.5 1.5\nc_created 1700000000.5\n# TYPE st stateset\nst{st=\"a\"} 1\nst{st=\"b\"} 0\n# TYPE u unknown\nu 1 2.5\n# EOF\n"
+            .to_owned(),
+        true,
+    ));
+    let results = python_parse(&python, &docs);
+    for (i, ((text, om), py)) in docs.iter().zip(&results).enumerate() {
+        let py = py
+            .as_ref()
+            .unwrap_or_else(|e| panic!("case {i}: Python refused: {e}\n{text}"));
+        let format = if *om {
+            Format::OpenMetrics
+        } else {
+            Format::Text
+        };
+        let ours = as_python(&parse(text, format));
+        compare(&ours, py, &format!("case {i} (om: {om})"));
+    }
+}
+
+/// Inputs both parsers refuse.
+#[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
+fn refuses_what_python_refuses() {
+    let python = python_with("prometheus_client");
+    let bad: &[(&str, bool)] = &[
+        ("a 1\n", true),                // no # EOF
+        ("a 1\n# EOF\nb 2\n", true),    // text after # EOF
+        ("a{x=\"1\" 1\n# EOF\n", true), // unclosed label set
+        ("# TYPE a gauge\n# TYPE a gauge\na 1\n# EOF\n", true),
+        ("a{x=\"1\"} one\n", false), // not a number
+        ("a{x=\"1\" 1\n", false),
+    ];
+    let docs: Vec<(String, bool)> = bad.iter().map(|(t, om)| (t.to_string(), *om)).collect();
+    let results = python_parse(&python, &docs);
+    for ((text, om), py) in docs.iter().zip(&results) {
+        assert!(py.is_err(), "Python accepts {text:?}");
+        let format = if *om {
+            exposition::Format::OpenMetrics
+        } else {
+            exposition::Format::Text
+        };
+        assert!(
+            exposition::parse(text, format).is_err(),
+            "we accept {text:?}"
+        );
+    }
+}
