@@ -7,8 +7,10 @@
 //! before it; info metrics carry no time series worth plotting and are left out.
 //!
 //! Template variables: `datasource` (any Prometheus data source), then one query variable
-//! per label that every shown metric carries (for vLLM: `model_name` and `engine`), in
-//! catalogue order, each filtering every query with `label=~"$label"`.
+//! per label that most shown metrics carry (more than half of them; for vLLM: `model_name`
+//! and `engine`), in catalogue order, each filtering the queries of the metrics that have
+//! the label with `label=~"$label"`. A few metrics without the label (an API server's
+//! connection count, a configuration gauge) do not take the filter away from the others.
 
 use std::collections::{HashMap, HashSet};
 
@@ -142,29 +144,24 @@ fn rows<'a>(shown: &[&'a Metric]) -> Vec<(&'a str, Vec<&'a Metric>)> {
     rows
 }
 
-/// The labels every shown metric has, in the order of `[labels]`.
+/// The labels more than half of the shown metrics carry, in the order of `[labels]`
+/// (counted in one pass over the label references: linear).
 fn variable_labels(cat: &Catalogue, shown: &[&Metric]) -> Vec<String> {
-    if shown.is_empty() {
-        return Vec::new();
-    }
-    // The intersection of the metrics' label sets: linear in the label references.
-    let mut common: HashSet<&str> = shown[0]
-        .label_refs
-        .iter()
-        .map(|r| r.value.as_str())
-        .collect();
-    for m in &shown[1..] {
-        if common.is_empty() {
-            break;
+    let mut carrying: HashMap<&str, usize> = HashMap::new();
+    for m in shown {
+        for r in &m.label_refs {
+            *carrying.entry(r.value.as_str()).or_default() += 1;
         }
-        let own: HashSet<&str> = m.label_refs.iter().map(|r| r.value.as_str()).collect();
-        common.retain(|l| own.contains(l));
     }
     cat.labels
         .iter()
-        .filter(|l| common.contains(l.name.as_str()))
+        .filter(|l| carrying.get(l.name.as_str()).is_some_and(|&n| n * 2 > shown.len()))
         .map(|l| l.name.clone())
         .collect()
+}
+
+fn has_label(m: &Metric, label: &str) -> bool {
+    m.label_refs.iter().any(|r| r.value == label)
 }
 
 fn datasource() -> Value {
@@ -173,11 +170,16 @@ fn datasource() -> Value {
 
 /// A query variable per label: `label_values(<sample>{<previous variables>}, label)`.
 fn variable_queries(shown: &[&Metric], labels: &[String]) -> Vec<Value> {
-    // Prefer a gauge or counter: one series per label combination.
-    let Some(source) = shown
+    // A metric with every variable label, preferably a gauge or counter: one series per
+    // label combination.
+    let complete: Vec<&&Metric> = shown
+        .iter()
+        .filter(|m| labels.iter().all(|l| has_label(m, l)))
+        .collect();
+    let Some(source) = complete
         .iter()
         .find(|m| m.kind != MetricKind::Histogram)
-        .or(shown.first())
+        .or(complete.first())
     else {
         return Vec::new();
     };
@@ -504,5 +506,59 @@ help = "Build."
             .map(|p| p["title"].as_str().unwrap())
             .collect();
         assert_eq!(titles[titles.len() - 2..], ["Other", "app_later"]);
+    }
+
+    #[test]
+    fn a_label_most_metrics_carry_is_a_variable() {
+        let toml = r#"
+[labels.model]
+max_values = 2
+
+[labels.route]
+max_values = 2
+
+[[metric]]
+name = "connections"
+type = "gauge"
+help = "Open connections."
+
+[[metric]]
+name = "latency_seconds"
+type = "histogram"
+unit = "seconds"
+help = "Latency."
+labels = ["model"]
+buckets = [0.1, 1.0]
+
+[[metric]]
+name = "requests"
+type = "counter"
+help = "Requests."
+labels = ["model", "route"]
+"#;
+        let checked = check(toml, "m.toml", &Options::default());
+        assert!(!checked.has_errors(), "{}", checked.render_plain());
+        let cat = checked.catalogue.unwrap();
+        let board = dashboard(&cat, &Version::parse("1.0.0").unwrap(), None);
+        // `model` is on two of three metrics: a variable; `route` on one: not.
+        let vars = board["templating"]["list"].as_array().unwrap();
+        let names: Vec<&str> = vars.iter().map(|v| v["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["datasource", "model"]);
+        // Read from a metric that has it, and only the metrics with it are filtered.
+        assert_eq!(vars[1]["definition"], "label_values(requests_total, model)");
+        let exprs: Vec<&str> = board["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["targets"].as_array().into_iter().flatten())
+            .map(|t| t["expr"].as_str().unwrap())
+            .collect();
+        assert!(exprs.contains(&"connections"), "{exprs:?}");
+        assert!(
+            exprs
+                .iter()
+                .any(|e| e.contains(r#"requests_total{model=~"$model"}"#)),
+            "{exprs:?}"
+        );
     }
 }

@@ -36,10 +36,28 @@ impl Metric {
         }
     }
 
+    /// True when the metric exists at `at`: it has no `since`, or its `since` is not later
+    /// than `at` (a pre-release counts as its release, as for every lifecycle date).
+    pub fn is_introduced_at(&self, at: &Version) -> bool {
+        self.since
+            .as_ref()
+            .is_none_or(|since| *since <= at.release())
+    }
+
+    /// True when code generated at `at` has the metric: introduced at `at` and not removed.
+    /// A metric introduced later than `at` is not generated at all, as if it were not in
+    /// the catalogue yet: a program built at an older release does not expose it.
+    pub fn is_generated_at(&self, at: &Version) -> bool {
+        self.is_introduced_at(at) && self.status_at(at) != Status::Removed
+    }
+
     /// True when the metric is exposed at `at`: active and deprecated metrics are; hidden
     /// ones only when `show_hidden` (the process was given the valid show-hidden value);
-    /// removed ones never.
+    /// removed ones and ones introduced after `at` never.
     pub fn is_exposed_at(&self, at: &Version, show_hidden: bool) -> bool {
+        if !self.is_introduced_at(at) {
+            return false;
+        }
         match self.status_at(at) {
             Status::Active | Status::Deprecated => true,
             Status::Hidden => show_hidden,

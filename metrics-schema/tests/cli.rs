@@ -12,7 +12,11 @@ const ERRORS: &str = "[[metric]]\nname = \"queue\"\ntype = \"gauge\"\nhelpp = \"
 fn the_example_catalogue_is_clean() {
     let out = schema(&["lint", &example()]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("ok (27 metrics)"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("ok (160 metrics)"),
+        "{}",
+        stdout(&out)
+    );
     // At every version of its history too (since-after-version may warn, but no errors).
     for v in [
         "0.9.0",
@@ -74,11 +78,21 @@ fn max_series_sets_the_cardinality_threshold() {
         text.contains("metric `e2e_request_latency_seconds` can produce up to 3072 series, above the threshold of 3000"),
         "{text}"
     );
-    // The largest metric: spec_decode_num_accepted_tokens_per_pos, 8 x 16 x 32 positions.
+    // spec_decode_num_accepted_tokens_per_pos: 8 x 16 x 32 positions.
     let out = schema(&["lint", &example(), "--max-series", "4095"]);
-    assert!(stdout(&out).contains("can produce up to 4096 series"));
+    assert!(stdout(&out).contains(
+        "metric `spec_decode_num_accepted_tokens_per_pos` can produce up to 4096 series"
+    ));
     let out = schema(&["lint", &example(), "--max-series", "4096"]);
-    assert!(!stdout(&out).contains("high-cardinality"));
+    assert!(!stdout(&out).contains("spec_decode_num_accepted_tokens_per_pos"));
+    // The largest one without an `allow`: simple_kv_offload_info, 8 x 16 x 4 x 2 x 2 x 4.
+    assert!(stdout(&out).contains("`simple_kv_offload_info` can produce up to 8192 series"));
+    let out = schema(&["lint", &example(), "--max-series", "8192"]);
+    assert!(
+        !stdout(&out).contains("high-cardinality"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(
         code(&schema(&["lint", &example(), "--max-series", "-1"])),
         2

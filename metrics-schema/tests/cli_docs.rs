@@ -28,7 +28,8 @@ fn docs_prints_each_format() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["schema_version"], 1);
-    assert_eq!(json["counts"]["removed"], 3);
+    // The gpu_* trio and the fourteen metrics of vLLM's history removed earlier.
+    assert_eq!(json["counts"]["removed"], 17);
 }
 
 #[test]
@@ -142,7 +143,7 @@ fn diff_of_the_example_between_two_releases() {
         "{md}"
     );
     assert!(
-        md.contains("3 added, 1 deprecated, 3 hidden, 0 removed, 0 changed."),
+        md.contains("14 added, 1 deprecated, 3 hidden, 0 removed, 0 changed."),
         "{md}"
     );
     assert!(
@@ -186,7 +187,15 @@ fn diff_of_the_example_between_two_releases() {
             "vllm:gpu_prefix_cache_queries"
         ]
     );
-    assert!(names("added").is_empty());
+    // 0.12.0 added the KV block residency histograms.
+    assert_eq!(
+        names("added"),
+        [
+            "vllm:kv_block_idle_before_evict_seconds",
+            "vllm:kv_block_lifetime_seconds",
+            "vllm:kv_block_reuse_gap_seconds"
+        ]
+    );
 }
 
 #[test]

@@ -254,6 +254,41 @@ help = "New."
 }
 
 #[test]
+fn metrics_introduced_after_the_version_are_not_generated() {
+    let text = r#"
+[[metric]]
+name = "requests"
+type = "counter"
+help = "Requests."
+
+[[metric]]
+name = "queue_depth"
+type = "gauge"
+help = "Requests waiting."
+since = "0.20"
+"#;
+    // Before its `since`: no field, no constants, no accessor, no removed-metric trait.
+    let code = at(text, "0.11.2").unwrap();
+    assert!(code.contains("pub const REQUESTS_NAME"), "{code}");
+    for absent in ["QUEUE_DEPTH", "queue_depth", "MetricQueueDepth"] {
+        assert!(!code.contains(absent), "{absent} at 0.11.2: {code}");
+    }
+    assert!(
+        code.contains("1 more introduced after 0.11.2"),
+        "the struct doc says why: {code}"
+    );
+    // A pre-release of the `since` release counts as that release, like every date.
+    for version in ["0.20.0-rc.1", "0.20.0", "0.21.3"] {
+        let code = at(text, version).unwrap();
+        assert!(
+            code.contains("pub const QUEUE_DEPTH_NAME"),
+            "{version}: {code}"
+        );
+        assert!(!code.contains("introduced after"), "{version}: {code}");
+    }
+}
+
+#[test]
 fn an_empty_catalogue_generates_an_empty_set() {
     let code = at("[catalogue]\nnamespace = \"x\"\n", "1.0.0").unwrap();
     assert!(code.contains("pub struct Metrics { }"), "{code}");

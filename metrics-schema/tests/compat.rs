@@ -448,7 +448,7 @@ fn the_example_catalogue_is_compatible_with_itself_and_additions_are_fine() {
     let text = std::fs::read_to_string(path).unwrap();
     clean(&compat(&text, &text));
     let added = format!(
-        "{text}\n[[metric]]\nname = \"num_requests_swapped\"\ntype = \"gauge\"\nhelp = \"Swapped requests.\"\nlabels = [\"model_name\", \"engine\"]\nsince = \"0.12\"\n"
+        "{text}\n[[metric]]\nname = \"num_requests_rejected\"\ntype = \"gauge\"\nhelp = \"Rejected requests.\"\nlabels = [\"model_name\", \"engine\"]\nsince = \"0.35\"\n"
     );
     clean(&compat(&text, &added));
 }

@@ -246,7 +246,8 @@ fn vllm_real_history() {
         "gpu_prefix_cache_queries",
     ];
     let table: &[(&str, Status)] = &[
-        ("0.9.2", Active),
+        ("0.9.1", Active),
+        ("0.9.2", Deprecated),
         ("0.10.0", Deprecated),
         ("0.10.2", Deprecated),
         ("0.11.0-rc.1", Hidden),
@@ -286,7 +287,7 @@ fn vllm_real_history() {
     let old = cat.metric("gpu_cache_usage_perc").unwrap();
     assert!(
         old.help_at(&v("0.10.1")).starts_with(
-            "GPU KV-cache usage. 1 means 100 percent usage. DEPRECATED since 0.10.0: use vllm:kv_cache_usage_perc instead."
+            "GPU KV-cache usage. 1 means 100 percent usage. DEPRECATED since 0.9.2: use vllm:kv_cache_usage_perc instead."
         ),
         "{}",
         old.help_at(&v("0.10.1"))
@@ -311,10 +312,11 @@ fn vllm_show_hidden_on_0_11() {
         assert_eq!(report.count(Status::Hidden), 3);
         assert_eq!(report.count(Status::Deprecated), 1);
     }
-    // At 0.12 the three gpu_ metrics are removed and time_per_output_token is hidden.
+    // At 0.12 the three gpu_ metrics are removed (after the fourteen removed earlier in
+    // vLLM's history) and time_per_output_token is hidden.
     let report = cat.status_report(&v("0.12.0"));
-    assert_eq!(report.count(Status::Removed), 3);
+    assert_eq!(report.count(Status::Removed), 3 + 14);
     assert_eq!(report.count(Status::Hidden), 1);
-    assert_eq!(report.count(Status::Active), report.metrics.len() - 4);
+    assert_eq!(report.count(Status::Active), report.metrics.len() - 18);
     assert_eq!(report.show_hidden, Some(v("0.11.0")));
 }

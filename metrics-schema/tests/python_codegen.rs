@@ -37,10 +37,47 @@ fn a_major_release_has_no_show_hidden_value() {
 }
 
 #[test]
+fn metrics_introduced_after_the_version_are_absent() {
+    let text = r#"
+[catalogue]
+namespace = "engine"
+
+[[metric]]
+name = "requests"
+type = "counter"
+help = "Requests."
+
+[[metric]]
+name = "queue_depth"
+type = "gauge"
+help = "Requests waiting."
+since = "0.20"
+"#;
+    let before = module_at(text, "0.11.2").unwrap();
+    assert!(before.contains("def requests(self)"), "{before}");
+    assert!(!before.contains("def queue_depth(self)"), "{before}");
+    assert!(
+        !before.contains("\"queue_depth\": \"metric"),
+        "not a removed metric either: {before}"
+    );
+    assert!(
+        before.contains("1 more introduced after 0.11.2"),
+        "{before}"
+    );
+    for version in ["0.20.0-rc.1", "0.20.0"] {
+        let module = module_at(text, version).unwrap();
+        assert!(
+            module.contains("def queue_depth(self)"),
+            "{version}: {module}"
+        );
+    }
+}
+
+#[test]
 fn colliding_python_names_are_refused() {
-    // A label named `metrics` would generate the enum `Metrics`: the `generated-name` rule
-    // refuses it for both generators before either runs.
-    let clash = r#"
+    // A label whose enum would be `Metrics` is refused by `check` already (the
+    // `generated-name` rule covers the names every generator shares).
+    let shared = r#"
 [labels.metrics]
 values = ["a", "b"]
 
@@ -50,13 +87,9 @@ type = "counter"
 help = "Requests."
 labels = ["metrics"]
 "#;
-    let lint = check(clash, "lifecycle.toml", &Options::default()).render_plain();
-    assert!(
-        lint.contains("error[generated-name]: label `metrics` generates `Metrics`"),
-        "{lint}"
-    );
-
-    // A metric named like a method of the Python `Metrics` class.
+    let plain = check(shared, "m.toml", &Options::default()).render_plain();
+    assert!(plain.contains("error[generated-name]"), "{plain}");
+    // A name only Python cares about: an attribute that shadows a method of Metrics.
     let text = r#"
 [catalogue]
 namespace = "engine"

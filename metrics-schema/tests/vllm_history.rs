@@ -196,8 +196,23 @@ fn the_shipped_deprecation_passes_and_the_example_catalogue_too() {
         "/../examples/vllm/metrics.toml"
     ))
     .unwrap();
-    for version in ["0.11.2", "0.12.0", "0.15.0"] {
-        let found = compat(&v0_9_1(), &example, version);
+    let old = check(&v0_9_1(), "vllm-0.9.1.toml", &Options::default());
+    for version in ["0.11.2", "0.12.0", "0.15.0", "0.34.0"] {
+        // The example has metrics of later releases: at an older version, `since` is later
+        // than the version (a warning), and nothing else is reported.
+        let new = check(
+            &example,
+            "metrics.toml",
+            &Options::at_version(Version::parse(version).unwrap()),
+        );
+        assert!(
+            new.diagnostics
+                .iter()
+                .all(|d| d.rule == "since-after-version"),
+            "at {version}: {}",
+            new.render_plain()
+        );
+        let found = compare(&old, &new).unwrap();
         assert!(
             found.all().next().is_none(),
             "at {version}: {:#?}",

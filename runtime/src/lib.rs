@@ -193,7 +193,16 @@ pub mod __private {
 /// }
 /// use metrics_schema_runtime::{Format, Registry};
 ///
-/// let options = vllm::Metrics::options(None).unwrap();
+/// // vLLM's token-count histograms take their bounds at start-up (`buckets = "runtime"`).
+/// let mut options = vllm::Metrics::options(None).unwrap();
+/// for name in [
+///     "vllm:request_prompt_tokens",
+///     "vllm:request_generation_tokens",
+///     "vllm:request_max_num_generation_tokens",
+///     "vllm:request_params_max_tokens",
+/// ] {
+///     options = options.buckets(name, &[1.0, 2.0, 5.0, 10.0, 20.0, 50.0]);
+/// }
 /// let metrics = vllm::Metrics::new(&options).unwrap();
 /// let registry = Registry::new();
 /// registry.register(&metrics).unwrap();

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use catalogue_support::parse_openmetrics;
 use metrics_schema_runtime::lifecycle::Status;
-use metrics_schema_runtime::{BuildError, Format, Registry};
+use metrics_schema_runtime::{BuildError, Format, MetricSet, Registry};
 
 mod vllm {
     metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.11.2");
@@ -136,7 +136,19 @@ fn every_type_and_mixed_labels() {
 
 #[test]
 fn several_catalogues_share_one_registry_and_one_endpoint() {
-    let vllm = vllm::Metrics::new(&vllm::Metrics::options(None).unwrap()).unwrap();
+    // The token-count histograms take their bounds at start-up (`buckets = "runtime"`).
+    let mut options = vllm::Metrics::options(None).unwrap();
+    for name in [
+        "vllm:request_prompt_tokens",
+        "vllm:request_generation_tokens",
+        "vllm:request_max_num_generation_tokens",
+        "vllm:request_params_max_tokens",
+    ] {
+        options = options.buckets(name, &[1.0, 2.0, 5.0, 10.0, 20.0, 50.0]);
+    }
+    let vllm = vllm::Metrics::new(&options).unwrap();
+    // vLLM 0.11.2 declares 45 metrics (the facts file's count at that release).
+    assert_eq!(vllm.collectors().len(), 45);
     let engine = engine_metrics();
     let pinned = pinned::Metrics::new(&pinned::Metrics::options(Some("2.2")).unwrap()).unwrap();
     let registry = Arc::new(Registry::new());
@@ -166,7 +178,7 @@ fn several_catalogues_share_one_registry_and_one_endpoint() {
     let err = registry.register(&again).unwrap_err();
     assert_eq!(err.metric, "engine_requests");
     // Families, plus the label-overflow counter of each catalogue with open labels.
-    assert_eq!(registry.collectors().len(), (27 + 1) + (4 + 1) + 2);
+    assert_eq!(registry.collectors().len(), (45 + 1) + (4 + 1) + 2);
 
     // One /metrics for all of them.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -9,7 +9,7 @@
 
 mod catalogue_support;
 
-use catalogue_support::{Fact, parse_openmetrics, version_key, vllm_facts};
+use catalogue_support::{Fact, parse_openmetrics, vllm_facts};
 use metrics_schema_runtime::lifecycle::Status;
 use metrics_schema_runtime::{ClosedLabel, Format, MetricSet, Registry};
 
@@ -30,6 +30,9 @@ mod v0_12 {
 }
 mod v0_15 {
     metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.15.0");
+}
+mod v0_34 {
+    metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.34.0");
 }
 mod v1_0 {
     metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "1.0.0");
@@ -55,6 +58,29 @@ fn names(set: &impl MetricSet) -> Vec<&'static str> {
         .collect()
 }
 
+/// The bounds the tests give the histograms whose buckets vLLM computes at start-up
+/// (`buckets = "runtime"`): vLLM's 1-2-5 series up to a `max_model_len` of 8192.
+const TOKEN_BOUNDS: [f64; 12] = [
+    1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0,
+];
+
+/// The `buckets = "runtime"` histograms of the catalogue (their full names).
+const RUNTIME_BUCKETS: [&str; 5] = [
+    "vllm:request_prompt_tokens",
+    "vllm:request_generation_tokens",
+    "vllm:request_max_num_generation_tokens",
+    "vllm:request_params_max_tokens",
+    "vllm:request_prefill_kv_computed_tokens",
+];
+
+/// `options` with [`TOKEN_BOUNDS`] for every start-up histogram.
+fn with_bounds(mut options: metrics_schema_runtime::Options) -> metrics_schema_runtime::Options {
+    for name in RUNTIME_BUCKETS {
+        options = options.buckets(name, &TOKEN_BOUNDS);
+    }
+    options
+}
+
 /// Records into every metric of the 0.11.2 catalogue through its generated accessors.
 fn record_everything(m: &v0_11::Metrics) {
     use v0_11::FinishedReason;
@@ -62,26 +88,44 @@ fn record_everything(m: &v0_11::Metrics) {
     for reason in FinishedReason::ALL {
         m.request_success(model, engine, reason).inc();
     }
+    // Requests and tokens.
+    m.corrupted_requests(model, engine).inc();
     m.prompt_tokens(model, engine).inc_by(512);
     m.generation_tokens(model, engine).inc_by(128);
-    m.num_preemptions(model, engine).inc();
+    m.request_prompt_tokens(model, engine).observe(512.0);
+    m.request_generation_tokens(model, engine).observe(128.0);
+    m.request_max_num_generation_tokens(model, engine)
+        .observe(256.0);
+    m.request_params_max_tokens(model, engine).observe(256.0);
     m.request_params_n(model, engine).observe(2.0);
+    // Latency.
     m.e2e_request_latency_seconds(model, engine).observe(0.9);
     m.time_to_first_token_seconds(model, engine).observe(0.03);
     m.inter_token_latency_seconds(model, engine).observe(0.02);
     m.request_prefill_time_seconds(model, engine).observe(0.2);
     m.request_decode_time_seconds(model, engine).observe(0.7);
+    m.request_inference_time_seconds(model, engine).observe(0.9);
+    m.request_queue_time_seconds(model, engine).observe(0.01);
+    m.request_time_per_output_token_seconds(model, engine)
+        .observe(0.02);
     m.time_per_output_token_seconds(model, engine).observe(0.02);
+    // Scheduler.
     m.num_requests_running(model, engine).set(3.0);
     m.num_requests_waiting(model, engine).set(1.0);
-    m.request_queue_time_seconds(model, engine).observe(0.01);
+    m.num_preemptions(model, engine).inc();
     m.iteration_tokens_total(model, engine).observe(640.0);
+    // KV cache.
     m.kv_cache_usage_perc(model, engine).set(0.25);
     m.prefix_cache_hits(model, engine).inc_by(64);
     m.prefix_cache_queries(model, engine).inc_by(100);
+    m.external_prefix_cache_hits(model, engine).inc_by(16);
+    m.external_prefix_cache_queries(model, engine).inc_by(32);
+    m.mm_cache_hits(model, engine).inc();
+    m.mm_cache_queries(model, engine).inc_by(2);
     m.gpu_cache_usage_perc(model, engine).set(0.25);
     m.gpu_prefix_cache_hits(model, engine).inc_by(64);
     m.gpu_prefix_cache_queries(model, engine).inc_by(100);
+    // Speculative decoding.
     m.spec_decode_num_drafts(model, engine).inc();
     m.spec_decode_num_draft_tokens(model, engine).inc_by(4);
     m.spec_decode_num_accepted_tokens(model, engine).inc_by(3);
@@ -89,8 +133,17 @@ fn record_everything(m: &v0_11::Metrics) {
         m.spec_decode_num_accepted_tokens_per_pos(model, engine, position)
             .inc();
     }
+    // NIXL.
     m.nixl_num_failed_transfers(model, engine).inc();
+    m.nixl_num_failed_notifications(model, engine).inc();
     m.nixl_xfer_time_seconds(model, engine).observe(0.05);
+    m.nixl_post_time_seconds(model, engine).observe(0.002);
+    m.nixl_bytes_transferred(model, engine).observe(1_048_576.0);
+    m.nixl_num_descriptors(model, engine).observe(64.0);
+    // API server and configuration.
+    m.engine_sleep_state(model, engine, "awake").set(1.0);
+    m.cache_config_info().set(1.0);
+    m.lora_requests_info("4", "", "").set(1.0);
 }
 
 /// The facts' help without its hand-written deprecation suffix, white space removed (the
@@ -106,19 +159,17 @@ fn every_vllm_metric_recorded_exposed_and_as_the_facts_say() {
     // 0.11.2 with the valid show-hidden value: every metric that is not removed is exposed,
     // the hidden gpu_* ones included.
     let options = v0_11::Metrics::options(Some("0.10")).expect("0.10 is valid at 0.11.2");
-    let metrics = v0_11::Metrics::new(&options).expect("the catalogue builds");
+    let metrics = v0_11::Metrics::new(&with_bounds(options)).expect("the catalogue builds");
     record_everything(&metrics);
     let text = expose(&metrics);
     let families = parse_openmetrics(&text);
 
-    let expected: Vec<&Fact> = facts
-        .iter()
-        .filter(|f| f.removed().is_none_or(|r| version_key(&r) > (0, 11, 2)))
-        .collect();
-    assert_eq!(
-        expected.len(),
-        facts.len(),
-        "nothing in the facts is removed by 0.11.2"
+    // Every metric the facts say vLLM 0.11.2 declares: introduced by then, not removed.
+    let expected: Vec<&Fact> = facts.iter().filter(|f| f.exists_at("0.11.2")).collect();
+    assert!(
+        expected.len() >= 45,
+        "vLLM 0.11.2 declares about 50 metrics, the facts list {}",
+        expected.len()
     );
     let exposed: Vec<&String> = families.keys().filter(|k| *k != LABEL_OVERFLOWS).collect();
     assert!(families.contains_key(LABEL_OVERFLOWS));
@@ -140,11 +191,15 @@ fn every_vllm_metric_recorded_exposed_and_as_the_facts_say() {
             fact.labels,
             "{name}: labels in order"
         );
-        assert_eq!(
-            family.bucket_bounds(name),
-            fact.buckets,
-            "{name}: bucket bounds"
-        );
+        // The facts leave the bounds vLLM computes at start-up empty: those are the
+        // bounds the options gave.
+        let bounds = if fact.kind == "histogram" && fact.buckets.is_empty() {
+            assert!(RUNTIME_BUCKETS.contains(&name.as_str()), "{name}: buckets");
+            TOKEN_BOUNDS.to_vec()
+        } else {
+            fact.buckets.clone()
+        };
+        assert_eq!(family.bucket_bounds(name), bounds, "{name}: bucket bounds");
         // Recorded into: some series is non-zero.
         let recorded = match fact.kind.as_str() {
             "histogram" => format!("{name}_count"),
@@ -161,8 +216,9 @@ fn every_vllm_metric_recorded_exposed_and_as_the_facts_say() {
         // hand-written one, naming the replacement from the facts.
         assert_eq!(squashed(&family.help), squashed(&fact.help), "{name}: help");
         if let Some(replacement) = fact.replaced_by() {
+            let since = fact.deprecated().expect("a replaced metric is deprecated");
             assert!(
-                family.help.contains("DEPRECATED since 0.1"),
+                family.help.contains(&format!("DEPRECATED since {since}: ")),
                 "{name}: deprecation notice in {:?}",
                 family.help
             );
@@ -219,7 +275,7 @@ fn generated_names_types_and_enums() {
     assert_eq!(FinishedReason::Error.to_string(), "error");
     assert_eq!(FinishedReason::LABEL, "finished_reason");
 
-    let metrics = Metrics::new(&Metrics::options(None).unwrap()).unwrap();
+    let metrics = Metrics::new(&with_bounds(Metrics::options(None).unwrap())).unwrap();
     // A bound handle and the accessor reach the same series.
     let engine0 = metrics.request_success_bind("llama", "0");
     engine0.get(FinishedReason::Length).inc_by(2);
@@ -254,7 +310,7 @@ fn before_deprecation_everything_is_active() {
         Metrics::GPU_CACHE_USAGE_PERC_HELP,
         "GPU KV-cache usage. 1 means 100 percent usage."
     );
-    let metrics = Metrics::new(&Metrics::options(None).unwrap()).unwrap();
+    let metrics = Metrics::new(&with_bounds(Metrics::options(None).unwrap())).unwrap();
     metrics.gpu_cache_usage_perc("llama", "0").set(0.5);
     let families = parse_openmetrics(&expose(&metrics));
     let help = &families["vllm:gpu_cache_usage_perc"].help;
@@ -270,11 +326,11 @@ fn deprecated_metrics_carry_the_notice_in_help() {
         Metrics::TIME_PER_OUTPUT_TOKEN_SECONDS_STATUS,
         Status::Active
     );
-    let notice = "GPU KV-cache usage. 1 means 100 percent usage. DEPRECATED since 0.10.0: use \
+    let notice = "GPU KV-cache usage. 1 means 100 percent usage. DEPRECATED since 0.9.2: use \
                   vllm:kv_cache_usage_perc instead. Same value under a name that is not \
-                  specific to GPUs (first marked deprecated in 0.9.2).";
+                  specific to GPUs.";
     assert_eq!(Metrics::GPU_CACHE_USAGE_PERC_HELP, notice);
-    let metrics = Metrics::new(&Metrics::options(None).unwrap()).unwrap();
+    let metrics = Metrics::new(&with_bounds(Metrics::options(None).unwrap())).unwrap();
     metrics.gpu_cache_usage_perc("llama", "0").set(0.5);
     let families = parse_openmetrics(&expose(&metrics));
     assert_eq!(families["vllm:gpu_cache_usage_perc"].help, notice);
@@ -303,7 +359,7 @@ fn hidden_metrics_need_the_valid_show_hidden_value() {
     ];
 
     // Without show-hidden: generated, recorded as a no-op, not exposed.
-    let metrics = Metrics::new(&Metrics::options(None).unwrap()).unwrap();
+    let metrics = Metrics::new(&with_bounds(Metrics::options(None).unwrap())).unwrap();
     record_everything(&metrics);
     let text = expose(&metrics);
     for name in hidden {
@@ -315,12 +371,12 @@ fn hidden_metrics_need_the_valid_show_hidden_value() {
 
     // With the valid value: exposed, with the notice.
     let options = Metrics::options(Some("0.10")).unwrap();
-    let shown = Metrics::new(&options).unwrap();
+    let shown = Metrics::new(&with_bounds(options)).unwrap();
     shown.gpu_prefix_cache_hits("llama", "0").inc_by(3);
     let families = parse_openmetrics(&expose(&shown));
     for name in hidden {
         assert!(families.contains_key(name), "{name} is re-enabled");
-        assert!(families[name].help.contains("DEPRECATED since 0.10.0"));
+        assert!(families[name].help.contains("DEPRECATED since 0.9.2"));
     }
     assert_eq!(families["vllm:gpu_prefix_cache_hits"].samples[0].value, 3.0);
     assert!(Metrics::options(Some("0.10.0")).is_ok());
@@ -335,11 +391,18 @@ fn hidden_metrics_need_the_valid_show_hidden_value() {
 
 #[test]
 fn removed_metrics_are_gone() {
+    let Some(facts) = vllm_facts() else { return };
+    let existing = |version: &str| facts.iter().filter(|f| f.exists_at(version)).count();
     // 0.12.0 removed the gpu_* metrics; time_per_output_token_seconds is hidden until 0.15.
     let options = v0_12::Metrics::options(Some("0.11")).unwrap();
-    let metrics = v0_12::Metrics::new(&options).unwrap();
+    let metrics = v0_12::Metrics::new(&with_bounds(options)).unwrap();
     let exposed = names(&metrics);
-    assert_eq!(exposed.len(), 27 - 3);
+    assert_eq!(exposed.len(), existing("0.12.0"));
+    assert_eq!(
+        exposed.len(),
+        existing("0.11.2") - 3 + 3,
+        "three gpu_* metrics removed, the three kv_block_* residency histograms added"
+    );
     for name in exposed.iter() {
         assert!(
             !name.starts_with("vllm:gpu_"),
@@ -347,6 +410,7 @@ fn removed_metrics_are_gone() {
         );
     }
     assert!(exposed.contains(&"vllm:time_per_output_token_seconds"));
+    assert!(exposed.contains(&"vllm:kv_block_lifetime_seconds"));
     assert_eq!(
         v0_12::Metrics::TIME_PER_OUTPUT_TOKEN_SECONDS_STATUS,
         Status::Hidden
@@ -356,16 +420,17 @@ fn removed_metrics_are_gone() {
     // A release candidate behaves as its release.
     assert_eq!(v0_12_rc::VERSION, "0.12.0-rc.1");
     assert_eq!(v0_12_rc::SHOW_HIDDEN_VALUE, Some("0.11"));
-    let rc = v0_12_rc::Metrics::new(&v0_12_rc::Metrics::options(None).unwrap()).unwrap();
+    let rc =
+        v0_12_rc::Metrics::new(&with_bounds(v0_12_rc::Metrics::options(None).unwrap())).unwrap();
     assert_eq!(names(&rc), names(&metrics));
 
     // 0.15.0 removed time_per_output_token_seconds too.
     let options = v0_15::Metrics::options(Some("0.14")).unwrap();
-    let metrics = v0_15::Metrics::new(&options).unwrap();
+    let metrics = v0_15::Metrics::new(&with_bounds(options)).unwrap();
     let exposed = names(&metrics);
-    assert_eq!(exposed.len(), 27 - 4);
+    assert_eq!(exposed.len(), existing("0.15.0"));
     assert!(!exposed.contains(&"vllm:time_per_output_token_seconds"));
-    assert!(!expose(&metrics).contains("time_per_output_token"));
+    assert!(!expose(&metrics).contains("vllm:time_per_output_token"));
 }
 
 #[test]
@@ -379,52 +444,83 @@ fn a_major_release_refuses_show_hidden() {
 }
 
 #[test]
-fn the_facts_removal_versions_match_the_generated_code() {
+fn the_facts_lifecycle_versions_match_the_generated_code() {
     let Some(facts) = vllm_facts() else { return };
     // Each version module generates the metrics the facts say still exist there.
     let versions: [(&str, Vec<&'static str>); 5] = [
         (
             "0.9.0",
-            names(&v0_9::Metrics::new(&Default::default()).unwrap()),
+            names(&v0_9::Metrics::new(&with_bounds(Default::default())).unwrap()),
         ),
         (
             "0.10.1",
-            names(&v0_10::Metrics::new(&Default::default()).unwrap()),
+            names(&v0_10::Metrics::new(&with_bounds(Default::default())).unwrap()),
         ),
         (
             "0.11.2",
-            names(&v0_11::Metrics::new(&Default::default()).unwrap()),
+            names(&v0_11::Metrics::new(&with_bounds(Default::default())).unwrap()),
         ),
         (
             "0.12.0",
-            names(&v0_12::Metrics::new(&Default::default()).unwrap()),
+            names(&v0_12::Metrics::new(&with_bounds(Default::default())).unwrap()),
         ),
         (
             "0.15.0",
-            names(&v0_15::Metrics::new(&Default::default()).unwrap()),
+            names(&v0_15::Metrics::new(&with_bounds(Default::default())).unwrap()),
         ),
     ];
     for (version, generated) in &versions {
         for fact in &facts {
-            let removed = fact
-                .removed()
-                .is_some_and(|r| version_key(&r) <= version_key(version));
             assert_eq!(
                 generated.contains(&fact.name.as_str()),
-                !removed,
-                "{} at {version}",
+                fact.exists_at(version),
+                "{} at {version}: generated exactly when introduced and not removed",
                 fact.name
             );
         }
         assert_eq!(
             generated.len(),
-            facts
-                .iter()
-                .filter(|f| f
-                    .removed()
-                    .is_none_or(|r| version_key(&r) > version_key(version)))
-                .count(),
+            facts.iter().filter(|f| f.exists_at(version)).count(),
             "nothing beyond the facts at {version}"
         );
+    }
+    // Metrics introduced later than the compiled version are not generated at all.
+    assert!(
+        !versions[2]
+            .1
+            .contains(&"vllm:num_requests_waiting_by_reason")
+    );
+    assert!(!versions[0].1.contains(&"vllm:corrupted_requests"));
+    assert!(versions[2].1.contains(&"vllm:corrupted_requests"));
+}
+
+#[test]
+fn the_latest_release_generates_every_metric_as_the_facts_say() {
+    use metrics_schema_runtime::Buckets;
+    let Some(facts) = vllm_facts() else { return };
+    let metrics = v0_34::Metrics::new(&with_bounds(Default::default())).unwrap();
+    let generated: Vec<_> = metrics.collectors().iter().map(|c| c.desc()).collect();
+    let latest: Vec<&Fact> = facts.iter().filter(|f| f.exists_at("0.34.0")).collect();
+    assert!(latest.len() >= 140, "vLLM 0.34 declares about 140 metrics");
+    assert_eq!(
+        generated.len(),
+        latest.len(),
+        "nothing beyond the facts at 0.34.0"
+    );
+    for fact in latest {
+        let name = &fact.name;
+        let desc = generated
+            .iter()
+            .find(|d| d.name == name.as_str())
+            .unwrap_or_else(|| panic!("{name} is not generated at 0.34.0"));
+        assert_eq!(desc.metric_type.as_str(), fact.kind, "{name}: type");
+        let labels: Vec<&str> = desc.labels.iter().map(|l| l.name).collect();
+        assert_eq!(labels, fact.labels, "{name}: labels in order");
+        assert_eq!(squashed(desc.help), squashed(&fact.help), "{name}: help");
+        match desc.buckets {
+            Buckets::Static(bounds) => assert_eq!(bounds, fact.buckets, "{name}: buckets"),
+            Buckets::Runtime => assert!(fact.buckets.is_empty(), "{name}: runtime buckets"),
+            Buckets::None => assert!(fact.kind != "histogram", "{name}: buckets"),
+        }
     }
 }

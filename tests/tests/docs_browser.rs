@@ -1,8 +1,8 @@
 //! The generated HTML reference in a real browser: Debian's headless Chromium, driven over
 //! the DevTools protocol (a small client on `tungstenite`).
 //!
-//! The page is the vLLM example at 0.11.2 (deprecated and hidden metrics) plus vLLM's
-//! `num_requests_swapped`, deprecated in 0.8 and so removed by 0.11. The test checks that the
+//! The page is the vLLM example at 0.11.2: active, deprecated, hidden and removed metrics
+//! (`num_requests_swapped`, deprecated in 0.8, is removed by 0.11). The test checks that the
 //! page loads with no console error, no exception and no network request; that typing in
 //! the filter box narrows the list; that the status checkboxes work; and that deprecated,
 //! hidden and removed metrics carry visible, distinct badges. It saves the page and a
@@ -17,37 +17,63 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use metrics_schema::catalogue::{Catalogue, Metric};
 use metrics_schema::docs::{self, Format};
-use metrics_schema::lifecycle::Version;
+use metrics_schema::lifecycle::{Status, Version};
 use metrics_schema::{Options, check};
 use metrics_schema_tests::{tool, workspace_root};
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
-/// vLLM's `num_requests_swapped` (deprecated in 0.8 along with KV-cache offloading, hidden
-/// in 0.9): removed at 0.11.2.
-const SWAPPED: &str = r#"
-[[metric]]
-name = "num_requests_swapped"
-type = "gauge"
-help = "Number of requests swapped to CPU."
-labels = ["model_name", "engine"]
-group = "Scheduler and queue"
-deprecated = "0.8"
-note = "V1 does not swap requests to CPU; there is no replacement."
-allow = ["deprecated-without-replacement"]
-"#;
-
 const VERSION: &str = "0.11.2";
 
-fn page() -> String {
+fn catalogue() -> Catalogue {
     let example =
         std::fs::read_to_string(workspace_root().join("examples/vllm/metrics.toml")).unwrap();
-    let text = format!("{example}{SWAPPED}");
-    let checked = check(&text, "metrics.toml", &Options::default());
+    let checked = check(&example, "metrics.toml", &Options::default());
     assert!(!checked.has_errors(), "{}", checked.render_plain());
-    let catalogue = checked.catalogue.unwrap();
-    docs::generate(&catalogue, &Version::parse(VERSION).unwrap(), Format::Html)
+    checked.catalogue.unwrap()
+}
+
+fn page() -> String {
+    docs::generate(
+        &catalogue(),
+        &Version::parse(VERSION).unwrap(),
+        Format::Html,
+    )
+}
+
+/// The anchors of the metrics documented at [`VERSION`] (introduced by then) that `keep`
+/// selects, sorted.
+fn documented(keep: impl Fn(&Metric, Status) -> bool) -> Vec<String> {
+    let at = Version::parse(VERSION).unwrap();
+    let mut anchors: Vec<String> = catalogue()
+        .metrics
+        .iter()
+        .filter(|m| m.is_introduced_at(&at) && keep(m, m.status_at(&at)))
+        .map(|m| m.full_name.replace(':', "-"))
+        .collect();
+    anchors.sort();
+    anchors
+}
+
+/// The metrics the filter box keeps for `words`: every word is in the full name, help,
+/// type, status, group, replacement, note, unit or a label name.
+fn matching(words: &str) -> Vec<String> {
+    documented(|m, status| {
+        let mut text = format!("{} {} {} {}", m.full_name, m.help, m.kind, status);
+        for part in [&m.group, &m.replacement, &m.note, &m.unit]
+            .into_iter()
+            .flatten()
+        {
+            text = format!("{text} {part}");
+        }
+        for l in &m.labels {
+            text = format!("{text} {}", l.name);
+        }
+        let text = text.to_lowercase();
+        words.split_whitespace().all(|w| text.contains(w))
+    })
 }
 
 fn artifacts() -> PathBuf {
@@ -274,29 +300,37 @@ fn html_reference_in_headless_chromium() {
         format!("vllm metrics at {VERSION}")
     );
 
-    // Everything is shown at first: 27 metrics of the example and the removed one.
-    let all = cdp.shown();
-    assert_eq!(all.len(), 28, "{all:?}");
+    // Everything documented at the version is shown at first.
+    let total = documented(|_, _| true).len();
+    assert!(total > 50, "vLLM 0.11.2 and its removed metrics: {total}");
+    let mut all = cdp.shown();
+    all.sort();
+    assert_eq!(all, documented(|_, _| true));
     assert_eq!(
         cdp.eval("document.getElementById('count').textContent"),
-        "28 of 28 metrics"
+        format!("{total} of {total} metrics")
     );
 
     // Typing narrows the list.
     let mut shown = cdp.filter("prefix_cache");
     shown.sort();
-    assert_eq!(
-        shown,
-        [
-            "vllm-gpu_prefix_cache_hits",
-            "vllm-gpu_prefix_cache_queries",
-            "vllm-prefix_cache_hits",
-            "vllm-prefix_cache_queries"
-        ]
-    );
+    let expected = matching("prefix_cache");
+    for name in [
+        "vllm-gpu_prefix_cache_hits",
+        "vllm-gpu_prefix_cache_queries",
+        "vllm-prefix_cache_hits",
+        "vllm-prefix_cache_queries",
+        "vllm-external_prefix_cache_hits",
+    ] {
+        assert!(
+            expected.contains(&name.to_owned()),
+            "{name} in {expected:?}"
+        );
+    }
+    assert_eq!(shown, expected);
     assert_eq!(
         cdp.eval("document.getElementById('count').textContent"),
-        "4 of 28 metrics"
+        format!("{} of {total} metrics", expected.len())
     );
     assert_eq!(
         cdp.eval("document.getElementById('latency').hidden"),
@@ -308,14 +342,18 @@ fn html_reference_in_headless_chromium() {
         false
     );
     // Every word must match.
-    assert_eq!(cdp.filter("gpu hits"), ["vllm-gpu_prefix_cache_hits"]);
+    let mut shown = cdp.filter("gpu hits");
+    shown.sort();
+    assert!(shown.contains(&"vllm-gpu_prefix_cache_hits".to_owned()));
+    assert!(!shown.contains(&"vllm-gpu_prefix_cache_queries".to_owned()));
+    assert_eq!(shown, matching("gpu hits"));
     assert_eq!(cdp.filter("swapped"), ["vllm-num_requests_swapped"]);
     assert!(cdp.filter("no-such-metric").is_empty());
     assert_eq!(
         cdp.eval("document.getElementById('no-match').hidden"),
         false
     );
-    assert_eq!(cdp.filter("").len(), 28);
+    assert_eq!(cdp.filter("").len(), total);
     assert_eq!(cdp.eval("document.getElementById('no-match').hidden"), true);
 
     // Deprecated, hidden and removed metrics are visibly marked, each in its own colour.
@@ -363,16 +401,16 @@ fn html_reference_in_headless_chromium() {
     cdp.eval("document.querySelector('input[data-toggle=\"active\"]').click()");
     let mut shown = cdp.shown();
     shown.sort();
-    assert_eq!(
-        shown,
-        [
-            "vllm-gpu_cache_usage_perc",
-            "vllm-gpu_prefix_cache_hits",
-            "vllm-gpu_prefix_cache_queries",
-            "vllm-num_requests_swapped",
-            "vllm-time_per_output_token_seconds"
-        ]
-    );
+    let not_active = documented(|_, status| status != Status::Active);
+    for name in [
+        "vllm-gpu_cache_usage_perc",
+        "vllm-gpu_prefix_cache_hits",
+        "vllm-num_requests_swapped",
+        "vllm-time_per_output_token_seconds",
+    ] {
+        assert!(not_active.contains(&name.to_owned()), "{name}");
+    }
+    assert_eq!(shown, not_active);
     cdp.eval("window.scrollTo(0, 0)");
     let shot = cdp.call("Page.captureScreenshot", json!({ "format": "png" }));
     let png = data_encoding::BASE64

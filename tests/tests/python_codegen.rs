@@ -91,7 +91,9 @@ import vllm_metrics as m
 warnings.simplefilter("ignore", DeprecationWarning)
 registry = CollectorRegistry()
 show = m.SHOW_HIDDEN_VALUE if len(sys.argv) < 2 else None
-metrics = m.Metrics(registry=registry, show_hidden=show)
+# The token-count histograms take vLLM's start-up bounds (`buckets = "runtime"`).
+bounds = {name: [1, 2, 5, 10, 20, 50] for name in m._RUNTIME_BUCKETS}
+metrics = m.Metrics(registry=registry, show_hidden=show, buckets=bounds)
 for name, labels in metrics._labels.items():
     metric = getattr(metrics, name)
     values = []
@@ -131,12 +133,13 @@ fn vllm_modules_record_and_expose_at_several_versions() {
     .catalogue
     .unwrap();
     for version in ["0.10.1", "0.11.2", "0.12.0", "0.15.0", "1.0.0"] {
-        // Every metric not removed is exposed: hidden ones with SHOW_HIDDEN_VALUE.
+        // Every metric introduced and not removed is exposed: hidden ones with
+        // SHOW_HIDDEN_VALUE.
         let at = Version::parse(version).unwrap();
         let live = vllm
             .metrics
             .iter()
-            .filter(|m| m.status_at(&at) != Status::Removed)
+            .filter(|m| m.is_generated_at(&at))
             .count();
         let sub = dir.join(version);
         std::fs::create_dir_all(&sub).unwrap();
@@ -157,7 +160,7 @@ fn vllm_modules_record_and_expose_at_several_versions() {
         let hidden = vllm
             .metrics
             .iter()
-            .filter(|m| m.status_at(&at) == Status::Hidden)
+            .filter(|m| m.is_generated_at(&at) && m.status_at(&at) == Status::Hidden)
             .count();
         let script = RECORD_ALL.replace("len(sys.argv) < 2", "False");
         let without = stdout_ok(&run_python(&python, &sub, &script, &[]), "without");
@@ -203,7 +206,7 @@ import vllm_metrics as m
 
 warnings.simplefilter("ignore", DeprecationWarning)
 registry = CollectorRegistry()
-x = m.Metrics(registry=registry, show_hidden="0.10")
+x = m.Metrics(registry=registry, show_hidden="0.10", buckets={name: [1, 2, 5, 10, 20, 50] for name in m._RUNTIME_BUCKETS})
 model, engine = "llama", "0"
 for reason in m.FinishedReason:
     x.request_success.labels(model, engine, reason).inc()
@@ -306,7 +309,15 @@ fn python_exposition_equals_the_rust_runtimes() {
     generate("examples/vllm/metrics.toml", "0.11.2", &dir, "vllm_metrics");
     let python_text = stdout_ok(&run_python(&python, &dir, RECORD_SAME, &[]), "python");
 
-    let options = v0_11::Metrics::options(Some("0.10")).unwrap();
+    let mut options = v0_11::Metrics::options(Some("0.10")).unwrap();
+    for name in [
+        "vllm:request_prompt_tokens",
+        "vllm:request_generation_tokens",
+        "vllm:request_max_num_generation_tokens",
+        "vllm:request_params_max_tokens",
+    ] {
+        options = options.buckets(name, &[1.0, 2.0, 5.0, 10.0, 20.0, 50.0]);
+    }
     let metrics = v0_11::Metrics::new(&options).unwrap();
     record_same(&metrics);
     let registry = Registry::new();
@@ -327,8 +338,9 @@ fn python_exposition_equals_the_rust_runtimes() {
     let live = vllm
         .metrics
         .iter()
-        .filter(|m| m.status_at(&at) != Status::Removed)
+        .filter(|m| m.is_generated_at(&at))
         .count();
+    assert_eq!(live, 45, "vLLM 0.11.2 declares 45 metrics");
     assert_eq!(
         from_rust.len(),
         live + 1,
@@ -346,7 +358,7 @@ fn python_exposition_equals_the_rust_runtimes() {
         .unwrap();
     assert!(
         gpu.help
-            .contains("DEPRECATED since 0.10.0: use vllm:kv_cache_usage_perc instead."),
+            .contains("DEPRECATED since 0.9.2: use vllm:kv_cache_usage_perc instead."),
         "{}",
         gpu.help
     );
@@ -382,7 +394,7 @@ import vllm_metrics as m
 out = []
 for value in json.load(sys.stdin):
     try:
-        m.Metrics(registry=None, show_hidden=value)
+        m.Metrics(registry=None, show_hidden=value, buckets={n: [1.0] for n in m._RUNTIME_BUCKETS})
         out.append(None)
     except ValueError as e:
         out.append(str(e))
@@ -547,7 +559,7 @@ fn multiprocess_mode_across_two_processes() {
     let worker = r#"
 import sys
 import vllm_metrics as m
-x = m.Metrics(registry=None)
+x = m.Metrics(registry=None, buckets={n: [1.0, 10.0] for n in m._RUNTIME_BUCKETS})
 x.request_success.labels("llama", sys.argv[1], m.FinishedReason.STOP).inc(2)
 x.request_success.labels("llama", "0", "length").inc()
 x.num_requests_running.labels("llama", "0").set(float(sys.argv[1]) + 1)

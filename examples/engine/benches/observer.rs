@@ -30,10 +30,12 @@ fn main() {
         reason: FinishReason::Stop,
         prompt_tokens: 120,
         generation_tokens: 64,
+        max_tokens: 256,
         e2e: 0.84,
         queue: Some(0.02),
         prefill: Some(0.05),
         decode: Some(0.77),
+        inference: Some(0.82),
     });
     let mut c = Criterion::default().configure_from_args();
     c.bench_function("decode step events (spec decode + tokens)", |b| {
@@ -43,7 +45,7 @@ fn main() {
             }
         })
     });
-    c.bench_function("finished event (counter + 4 histograms)", |b| {
+    c.bench_function("finished event (counter + 9 histograms)", |b| {
         b.iter(|| observer.observe(black_box(&finished)))
     });
     c.bench_function("scheduler state event (4 gauges)", |b| {

@@ -49,6 +49,8 @@ pub struct Finished {
     pub prompt_tokens: u32,
     /// Tokens generated (the completion).
     pub generation_tokens: u32,
+    /// The request's `max_tokens` parameter.
+    pub max_tokens: u32,
     /// Arrival to finish.
     pub e2e: f64,
     /// Arrival to first scheduled (WAITING phase).
@@ -57,11 +59,20 @@ pub struct Finished {
     pub prefill: Option<f64>,
     /// First token to last token (DECODE phase).
     pub decode: Option<f64>,
+    /// First scheduled to last token (RUNNING phase: prefill and decode).
+    pub inference: Option<f64>,
 }
 
 /// One thing that happened in the engine.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Event {
+    /// The engine started with this KV-cache configuration (once, before anything else).
+    Configured {
+        /// Tokens per KV-cache block.
+        block_size: u32,
+        /// KV-cache blocks.
+        num_gpu_blocks: u32,
+    },
     /// A completion request arrived with `n` choices (`n` sequences follow).
     RequestArrived {
         /// The request's `n`.
@@ -87,6 +98,14 @@ pub enum Event {
         /// Prompt tokens looked up.
         queried_tokens: u32,
         /// Tokens whose KV was found in the cache.
+        hit_tokens: u32,
+    },
+    /// A sequence admitted with a KV connector asked it for the prompt tokens the local
+    /// prefix cache did not have.
+    ExternalPrefixCacheLookup {
+        /// Tokens asked for.
+        queried_tokens: u32,
+        /// Tokens the remote instance will provide.
         hit_tokens: u32,
     },
     /// A running sequence lost its KV blocks to make room and went back to waiting.
@@ -116,11 +135,22 @@ pub enum Event {
     KvTransfer {
         /// Its duration, seconds.
         seconds: f64,
+        /// Time spent posting the transfer request, seconds.
+        post_seconds: f64,
+        /// Bytes of KV moved.
+        bytes: u64,
+        /// Transfer descriptors (one per block and layer).
+        descriptors: u32,
         /// Whether it failed (the sequence then computes its prefill locally).
         failed: bool,
     },
     /// A sequence finished.
     Finished(Finished),
+    /// Every sequence of a request finished (after their `Finished` events).
+    RequestFinished {
+        /// The most tokens any of its sequences generated.
+        max_generation_tokens: u32,
+    },
 }
 
 /// Receives the engine's events, in order, on the engine thread.

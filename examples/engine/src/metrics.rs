@@ -2,7 +2,7 @@
 //! and the observer that records the engine's [`Event`]s into it. Nothing else in the
 //! engine touches a metric, and no value is recorded that an event did not report.
 
-use metrics_schema_runtime::{Bound, Counter, Gauge, Histogram, Options, Registry};
+use metrics_schema_runtime::{Bound, Counter, Family, Gauge, Histogram, Options, Registry};
 
 use crate::events::{Event, FinishReason, Observer};
 
@@ -25,6 +25,50 @@ impl From<FinishReason> for vllm::FinishedReason {
     }
 }
 
+/// The longest sequence the simulated model accepts, in tokens; it bounds the token-count
+/// histograms as vLLM's `max_model_len` does.
+pub const MAX_MODEL_LEN: u64 = 8192;
+
+/// The histograms whose bounds vLLM computes at start-up from `max_model_len`
+/// (`buckets = "runtime"` in the catalogue).
+pub const REQUEST_TOKEN_HISTOGRAMS: [&str; 5] = [
+    "vllm:request_prompt_tokens",
+    "vllm:request_generation_tokens",
+    "vllm:request_max_num_generation_tokens",
+    "vllm:request_params_max_tokens",
+    "vllm:request_prefill_kv_computed_tokens",
+];
+
+/// vLLM's 1-2-5 series of bucket bounds up to `max_value`: 1, 2, 5, 10, 20, 50, ...
+pub fn buckets_1_2_5(max_value: u64) -> Vec<f64> {
+    let mut bounds = Vec::new();
+    let mut scale = 1u64;
+    loop {
+        for mantissa in [1, 2, 5] {
+            let Some(value) = scale.checked_mul(mantissa).filter(|v| *v <= max_value) else {
+                return bounds;
+            };
+            bounds.push(value as f64);
+        }
+        scale = match scale.checked_mul(10) {
+            Some(next) => next,
+            None => return bounds,
+        };
+    }
+}
+
+/// Adds the start-up bounds of [`REQUEST_TOKEN_HISTOGRAMS`] to `options`.
+pub fn with_runtime_buckets(
+    mut options: metrics_schema_runtime::Options,
+    max_model_len: u64,
+) -> metrics_schema_runtime::Options {
+    let bounds = buckets_1_2_5(max_model_len);
+    for name in REQUEST_TOKEN_HISTOGRAMS {
+        options = options.buckets(name, &bounds);
+    }
+    options
+}
+
 /// Builds the catalogue's metrics with the show-hidden option (checked against
 /// [`vllm::VERSION`]; an error names the valid value) and registers them.
 pub fn build(
@@ -35,13 +79,14 @@ pub fn build(
 }
 
 /// Builds the catalogue's metrics with `options` (show-hidden, disabled metrics, label
-/// allow-lists: the engine's command line) and registers them, with the counter of
-/// open-label overflows.
+/// allow-lists: the engine's command line) plus the token histograms' start-up bounds
+/// ([`with_runtime_buckets`]) and registers them, with the counter of open-label overflows.
 pub fn build_with(
     options: &Options,
     registry: &Registry,
 ) -> Result<vllm::Metrics, Box<dyn std::error::Error>> {
-    let metrics = vllm::Metrics::new(options)?;
+    let options = with_runtime_buckets(options.clone(), MAX_MODEL_LEN);
+    let metrics = vllm::Metrics::new(&options)?;
     registry.register(&metrics)?;
     Ok(metrics)
 }
@@ -77,6 +122,19 @@ pub struct MetricsObserver {
     spec_decode_num_accepted_tokens_per_pos: Vec<Bound<Counter>>,
     nixl_num_failed_transfers: Bound<Counter>,
     nixl_xfer_time: Bound<Histogram>,
+    nixl_post_time: Bound<Histogram>,
+    nixl_bytes_transferred: Bound<Histogram>,
+    nixl_num_descriptors: Bound<Histogram>,
+    external_prefix_cache_hits: Bound<Counter>,
+    external_prefix_cache_queries: Bound<Counter>,
+    request_prompt_tokens: Bound<Histogram>,
+    request_generation_tokens: Bound<Histogram>,
+    request_max_num_generation_tokens: Bound<Histogram>,
+    request_params_max_tokens: Bound<Histogram>,
+    request_inference_time: Bound<Histogram>,
+    request_time_per_output_token: Bound<Histogram>,
+    /// An info metric without labels: set to 1 when the engine reports its configuration.
+    cache_config_info: Family<Gauge>,
 }
 
 impl MetricsObserver {
@@ -129,6 +187,20 @@ impl MetricsObserver {
                 .collect(),
             nixl_num_failed_transfers: m.nixl_num_failed_transfers_bind(model, engine),
             nixl_xfer_time: m.nixl_xfer_time_seconds_bind(model, engine),
+            nixl_post_time: m.nixl_post_time_seconds_bind(model, engine),
+            nixl_bytes_transferred: m.nixl_bytes_transferred_bind(model, engine),
+            nixl_num_descriptors: m.nixl_num_descriptors_bind(model, engine),
+            external_prefix_cache_hits: m.external_prefix_cache_hits_bind(model, engine),
+            external_prefix_cache_queries: m.external_prefix_cache_queries_bind(model, engine),
+            request_prompt_tokens: m.request_prompt_tokens_bind(model, engine),
+            request_generation_tokens: m.request_generation_tokens_bind(model, engine),
+            request_max_num_generation_tokens: m
+                .request_max_num_generation_tokens_bind(model, engine),
+            request_params_max_tokens: m.request_params_max_tokens_bind(model, engine),
+            request_inference_time: m.request_inference_time_seconds_bind(model, engine),
+            request_time_per_output_token: m
+                .request_time_per_output_token_seconds_bind(model, engine),
+            cache_config_info: m.cache_config_info_family().clone(),
         }
     }
 }
@@ -136,6 +208,8 @@ impl MetricsObserver {
 impl Observer for MetricsObserver {
     fn observe(&mut self, event: &Event) {
         match *event {
+            // vLLM sets its info metric to 1 once, at start-up.
+            Event::Configured { .. } => self.cache_config_info.set(1.0),
             Event::RequestArrived { n } => self.request_params_n.observe(f64::from(n)),
             Event::Step { scheduled_tokens } => {
                 self.iteration_tokens.observe(f64::from(scheduled_tokens))
@@ -162,6 +236,15 @@ impl Observer for MetricsObserver {
                     queries.inc_by(u64::from(queried_tokens));
                     hits.inc_by(u64::from(hit_tokens));
                 }
+            }
+            Event::ExternalPrefixCacheLookup {
+                queried_tokens,
+                hit_tokens,
+            } => {
+                self.external_prefix_cache_queries
+                    .inc_by(u64::from(queried_tokens));
+                self.external_prefix_cache_hits
+                    .inc_by(u64::from(hit_tokens));
             }
             Event::Preempted => self.num_preemptions.inc(),
             Event::FirstToken {
@@ -200,11 +283,20 @@ impl Observer for MetricsObserver {
                     position.inc();
                 }
             }
-            Event::KvTransfer { seconds, failed } => {
+            Event::KvTransfer {
+                seconds,
+                post_seconds,
+                bytes,
+                descriptors,
+                failed,
+            } => {
                 if failed {
                     self.nixl_num_failed_transfers.inc();
                 } else {
                     self.nixl_xfer_time.observe(seconds);
+                    self.nixl_post_time.observe(post_seconds);
+                    self.nixl_bytes_transferred.observe(bytes as f64);
+                    self.nixl_num_descriptors.observe(f64::from(descriptors));
                 }
             }
             Event::Finished(f) => {
@@ -218,8 +310,28 @@ impl Observer for MetricsObserver {
                 }
                 if let Some(decode) = f.decode {
                     self.request_decode_time.observe(decode);
+                    // vLLM's mean time per output token: the decode phase over the tokens
+                    // after the first.
+                    if f.generation_tokens > 1 {
+                        self.request_time_per_output_token
+                            .observe(decode / f64::from(f.generation_tokens - 1));
+                    }
                 }
+                if let Some(inference) = f.inference {
+                    self.request_inference_time.observe(inference);
+                }
+                self.request_prompt_tokens
+                    .observe(f64::from(f.prompt_tokens));
+                self.request_generation_tokens
+                    .observe(f64::from(f.generation_tokens));
+                self.request_params_max_tokens
+                    .observe(f64::from(f.max_tokens));
             }
+            Event::RequestFinished {
+                max_generation_tokens,
+            } => self
+                .request_max_num_generation_tokens
+                .observe(f64::from(max_generation_tokens)),
         }
     }
 }

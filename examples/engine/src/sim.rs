@@ -19,7 +19,7 @@
 //! answer on every run with the same `--seed`. Interleaving-dependent figures (queue time,
 //! preemptions, prefix-cache hits) depend on arrival timing.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -83,6 +83,14 @@ const PER_DECODE_TOKEN: Duration = Duration::from_micros(60);
 /// Handshake and per-block cost of a NIXL transfer.
 const NIXL_BASE: Duration = Duration::from_micros(3000);
 const NIXL_PER_BLOCK: Duration = Duration::from_micros(150);
+/// Cost of posting a NIXL transfer request, before the transfer itself.
+const NIXL_POST_BASE: Duration = Duration::from_micros(100);
+const NIXL_POST_PER_BLOCK: Duration = Duration::from_micros(2);
+/// KV bytes per token of the simulated model (32 layers, 8 KV heads of 128 dimensions,
+/// keys and values in 16 bits, as a Llama 3 8B).
+pub const KV_BYTES_PER_TOKEN: u64 = 2 * 32 * 8 * 128 * 2;
+/// Layers of the simulated model: a transfer posts one descriptor per block and layer.
+pub const NUM_LAYERS: u32 = 32;
 
 /// The vocabulary generated text is drawn from (a token is one word).
 pub const VOCAB: [&str; 32] = [
@@ -202,12 +210,24 @@ enum Transfer {
     InFlight {
         until: Instant,
         seconds: f64,
+        post_seconds: f64,
+        blocks: u32,
         fails: bool,
     },
     None,
 }
 
+/// What the engine keeps of a request until its last sequence finishes.
+struct Parent {
+    /// Sequences not finished yet.
+    remaining: u32,
+    /// The most tokens a finished sequence generated.
+    max_generation_tokens: u32,
+}
+
 struct Seq {
+    /// The request it belongs to (a key of `Engine::parents`).
+    request: u64,
     choice: u32,
     tx: UnboundedSender<SeqEvent>,
     prompt: Arc<[u32]>,
@@ -242,6 +262,7 @@ impl Seq {
             reason,
             prompt_tokens: self.prompt.len() as u32,
             generation_tokens: self.output.len() as u32,
+            max_tokens: self.max_tokens,
             e2e: secs(self.arrival, now),
             queue: self.first_scheduled.map(|s| secs(self.arrival, s)),
             prefill: self
@@ -252,6 +273,10 @@ impl Seq {
                 .first_token
                 .zip(self.last_token)
                 .map(|(f, l)| secs(f, l)),
+            inference: self
+                .first_scheduled
+                .zip(self.last_token)
+                .map(|(s, l)| secs(s, l)),
         }
     }
 }
@@ -262,6 +287,9 @@ struct Engine {
     kv: KvCache,
     waiting: VecDeque<Seq>,
     running: Vec<Seq>,
+    /// Requests with unfinished sequences, by id.
+    parents: HashMap<u64, Parent>,
+    next_request: u64,
 }
 
 impl Engine {
@@ -272,6 +300,8 @@ impl Engine {
             observer,
             waiting: VecDeque::new(),
             running: Vec::new(),
+            parents: HashMap::new(),
+            next_request: 0,
         }
     }
 
@@ -284,6 +314,10 @@ impl Engine {
     }
 
     fn run(mut self, inbox: mpsc::Receiver<Submit>) {
+        self.emit(Event::Configured {
+            block_size: self.config.block_size as u32,
+            num_gpu_blocks: self.config.num_gpu_blocks as u32,
+        });
         let mut open = true;
         loop {
             if self.running.is_empty() && self.waiting.is_empty() {
@@ -316,6 +350,15 @@ impl Engine {
             tx,
         } = submit;
         self.emit(Event::RequestArrived { n: request.n });
+        let id = self.next_request;
+        self.next_request += 1;
+        self.parents.insert(
+            id,
+            Parent {
+                remaining: request.n,
+                max_generation_tokens: 0,
+            },
+        );
         let bs = self.config.block_size.max(1);
         let prompt: Arc<[u32]> = request.prompt.into();
         let mut chain = self.config.seed;
@@ -343,6 +386,7 @@ impl Engine {
                 Transfer::None
             };
             let seq = Seq {
+                request: id,
                 choice,
                 tx: tx.clone(),
                 prompt: Arc::clone(&prompt),
@@ -377,6 +421,18 @@ impl Engine {
         // Recorded before the client hears of it: a client that has its answer finds it
         // in the metrics.
         self.emit(Event::Finished(seq.timings(reason, now)));
+        if let Some(parent) = self.parents.get_mut(&seq.request) {
+            parent.remaining -= 1;
+            parent.max_generation_tokens =
+                parent.max_generation_tokens.max(seq.output.len() as u32);
+            if parent.remaining == 0 {
+                let max_generation_tokens = parent.max_generation_tokens;
+                self.parents.remove(&seq.request);
+                self.emit(Event::RequestFinished {
+                    max_generation_tokens,
+                });
+            }
+        }
         let _ = seq.tx.send(SeqEvent::Finished {
             choice: seq.choice,
             reason,
@@ -524,14 +580,31 @@ impl Engine {
                 .len()
                 .saturating_sub(1)
                 .saturating_sub(seq.computed);
+            if self.config.kv_transfer_rate > 0.0 {
+                // With a KV connector, every admission asks it for what the local cache
+                // did not have; a sequence prefilled remotely gets its prompt but the last
+                // token.
+                let hit_tokens = match seq.transfer {
+                    Transfer::Planned { .. } => remote,
+                    _ => 0,
+                };
+                self.emit(Event::ExternalPrefixCacheLookup {
+                    queried_tokens: (num_tokens - seq.computed) as u32,
+                    hit_tokens: hit_tokens as u32,
+                });
+            }
             if let Transfer::Planned { fails } = seq.transfer {
                 if remote > 0 {
                     let blocks = remote.div_ceil(bs) as u32;
                     let jitter = 1.0 + 0.5 * seq.rng.unit();
+                    let post = self
+                        .scaled((NIXL_POST_BASE + NIXL_POST_PER_BLOCK * blocks).mul_f64(jitter));
                     let d = self.scaled((NIXL_BASE + NIXL_PER_BLOCK * blocks).mul_f64(jitter));
                     seq.transfer = Transfer::InFlight {
                         until: now + d,
                         seconds: d.as_secs_f64(),
+                        post_seconds: post.as_secs_f64(),
+                        blocks,
                         fails,
                     };
                     seq.scheduled_tokens = 0;
@@ -589,6 +662,8 @@ impl Engine {
             let Transfer::InFlight {
                 until,
                 seconds,
+                post_seconds,
+                blocks,
                 fails,
             } = self.running[i].transfer
             else {
@@ -603,8 +678,12 @@ impl Engine {
                 // Every prompt token but the last arrives computed.
                 seq.computed = seq.computed.max(seq.prompt.len() - 1);
             }
+            let bytes = u64::from(blocks) * self.config.block_size as u64 * KV_BYTES_PER_TOKEN;
             self.emit(Event::KvTransfer {
                 seconds,
+                post_seconds,
+                bytes,
+                descriptors: blocks * NUM_LAYERS,
                 failed: fails,
             });
         }

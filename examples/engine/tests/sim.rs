@@ -93,6 +93,12 @@ fn events_add_up_to_what_clients_received() {
     let (mut drafts, mut draft_tokens, mut accepted) = (0, 0u64, 0u64);
     let (mut transfers, mut failed) = (0, 0);
     let mut itl = 0;
+    let (mut external_lookups, mut external_hits) = (0, 0u64);
+    let (mut requests_finished, mut configured) = (0, 0);
+    assert!(
+        matches!(events.first(), Some(Event::Configured { .. })),
+        "the configuration comes first"
+    );
     for e in &events {
         match *e {
             Event::RequestArrived { n } => arrived += n as usize,
@@ -130,10 +136,44 @@ fn events_add_up_to_what_clients_received() {
                 draft_tokens += u64::from(d);
                 accepted += u64::from(a);
             }
-            Event::KvTransfer { seconds, failed: f } => {
-                assert!(seconds >= 0.0);
+            Event::KvTransfer {
+                seconds,
+                post_seconds,
+                bytes,
+                descriptors,
+                failed: f,
+            } => {
+                assert!(post_seconds >= 0.0 && post_seconds <= seconds);
+                assert!(bytes > 0 && descriptors > 0);
+                assert_eq!(
+                    bytes / u64::from(descriptors / sim::NUM_LAYERS),
+                    config.block_size as u64 * sim::KV_BYTES_PER_TOKEN,
+                    "bytes are whole blocks, one descriptor per block and layer"
+                );
                 transfers += 1;
                 failed += usize::from(f);
+            }
+            Event::ExternalPrefixCacheLookup {
+                queried_tokens,
+                hit_tokens,
+            } => {
+                assert!(hit_tokens < queried_tokens);
+                external_lookups += 1;
+                external_hits += u64::from(hit_tokens);
+            }
+            Event::RequestFinished {
+                max_generation_tokens,
+            } => {
+                requests_finished += 1;
+                assert!(max_generation_tokens <= 53, "max_tokens is at most 53");
+            }
+            Event::Configured {
+                block_size,
+                num_gpu_blocks,
+            } => {
+                configured += 1;
+                assert_eq!(block_size as usize, config.block_size);
+                assert_eq!(num_gpu_blocks as usize, config.num_gpu_blocks);
             }
             Event::Scheduler {
                 running, kv_usage, ..
@@ -149,6 +189,13 @@ fn events_add_up_to_what_clients_received() {
         }
     }
     assert_eq!(arrived, seqs);
+    assert_eq!(configured, 1);
+    assert_eq!(
+        requests_finished,
+        reqs.len(),
+        "one per request, whatever its n"
+    );
+    assert!(external_lookups > 0 && external_hits > 0);
     assert_eq!(finished.len(), seqs);
     assert_eq!(generated as usize, received);
     assert_eq!(

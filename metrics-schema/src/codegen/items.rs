@@ -244,9 +244,12 @@ pub(crate) fn generate(
             version,
         ));
     }
+    // A metric introduced after `version` is not generated at all: neither a family nor a
+    // removed-metric error, as if the catalogue did not have it yet.
     let plans: Vec<Plan<'_>> = catalogue
         .metrics
         .iter()
+        .filter(|m| m.is_introduced_at(version))
         .map(|m| plan(rt, m, version))
         .collect();
 
@@ -728,7 +731,7 @@ fn removed_items(catalogue: &Catalogue, p: &Plan<'_>, version: &Version) -> Toke
         (Some(local), Some(full)) => {
             message.push_str(&format!(": use `{full}` instead"));
             if let Some(r) = catalogue.metric(local)
-                && r.status_at(version) != Status::Removed
+                && r.is_generated_at(version)
             {
                 message.push_str(&format!(
                     " (`Metrics::{}`)",

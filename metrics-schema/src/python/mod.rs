@@ -226,7 +226,7 @@ pub fn removed_message(catalogue: &Catalogue, m: &Metric, at: &Version) -> Strin
         (Some(local), Some(full)) => {
             let _ = write!(message, ": use `{full}` instead");
             if let Some(r) = catalogue.metric(local)
-                && r.status_at(at) != Status::Removed
+                && r.is_generated_at(at)
             {
                 let _ = write!(message, " (`Metrics.{}`)", identifier(&r.name));
             }
@@ -262,7 +262,7 @@ fn warning_message(catalogue: &Catalogue, m: &Metric, at: &Version) -> String {
         (Some(local), Some(full)) => {
             let _ = write!(message, ": use `{full}` instead");
             if let Some(r) = catalogue.metric(local)
-                && r.status_at(at) != Status::Removed
+                && r.is_generated_at(at)
             {
                 let _ = write!(message, " (`Metrics.{}`)", identifier(&r.name));
             }
@@ -495,10 +495,11 @@ pub fn generate(catalogue: &Catalogue, file: &str, at: &Version) -> Result<Strin
     let mut classes: BTreeSet<String> = BTreeSet::new();
     let mut plans = Vec::new();
     for (index, m) in catalogue.metrics.iter().enumerate() {
-        let status = m.status_at(at);
-        if status == Status::Removed {
+        // Removed metrics, and metrics introduced after `at`, are not generated.
+        if !m.is_generated_at(at) {
             continue;
         }
+        let status = m.status_at(at);
         let attribute = identifier(&m.name);
         let storage = format!("_m_{index}");
         if let Some(owner) = members.insert(attribute.clone(), format!("metric `{}`", m.name)) {
@@ -580,8 +581,21 @@ fn header(
         catalogue
             .metrics
             .iter()
-            .filter(|m| m.status_at(at) == s)
+            .filter(|m| m.is_introduced_at(at) && m.status_at(at) == s)
             .count()
+    };
+    let later = catalogue
+        .metrics
+        .iter()
+        .filter(|m| !m.is_introduced_at(at))
+        .count();
+    let later = if later == 0 {
+        String::new()
+    } else {
+        format!(
+            " {later} more introduced after {at} (their ``since`` is later): absent, as they \
+             did not exist yet."
+        )
     };
     let _ = writeln!(
         out,
@@ -591,7 +605,7 @@ fn header(
     let doc = format!(
         "The metrics of catalogue ``{file}`` at version {at}, for prometheus_client.\n\n\
          {} active, {} deprecated, {} hidden; {} removed (absent: reading one raises \
-         AttributeError naming its replacement).\n\n\
+         AttributeError naming its replacement).{later}\n\n\
          Build them once per process, with the show-hidden value the engine was started \
          with::\n\n    metrics = Metrics(show_hidden=args.show_hidden_metrics_for_version)\n\n\
          then record through the attributes, e.g. ``metrics.<name>.labels(...).inc()``.\n\
@@ -694,7 +708,7 @@ fn catalogue_tables(out: &mut String, catalogue: &Catalogue, at: &Version, plans
     }
     out.push_str(")\n\n");
     out.push_str("_REMOVED: Dict[str, str] = {\n");
-    for m in &catalogue.metrics {
+    for m in catalogue.metrics.iter().filter(|m| m.is_introduced_at(at)) {
         if m.status_at(at) == Status::Removed {
             let _ = writeln!(
                 out,
@@ -833,7 +847,7 @@ fn metrics_class(
          for PROMETHEUS_MULTIPROC_DIR.\n\n\
          Metrics:\n"
     );
-    for m in &catalogue.metrics {
+    for m in catalogue.metrics.iter().filter(|m| m.is_introduced_at(at)) {
         let _ = write!(
             doc,
             "\n- ``{}`` ({}, {})",

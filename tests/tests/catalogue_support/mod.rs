@@ -194,6 +194,34 @@ impl Fact {
             .map(str::to_owned)
     }
 
+    /// The release the facts say deprecated the metric, written `X.Y.Z`, if any.
+    pub fn deprecated(&self) -> Option<String> {
+        self.lifecycle
+            .split(';')
+            .map(str::trim)
+            .find_map(|part| part.strip_prefix("deprecated "))
+            .map(|v| match v.matches('.').count() {
+                1 => format!("{v}.0"),
+                _ => v.to_owned(),
+            })
+    }
+
+    /// The release the facts say introduced the metric, if they say (none: 0.4.0 or earlier).
+    pub fn since(&self) -> Option<String> {
+        self.lifecycle
+            .split(';')
+            .map(str::trim)
+            .find_map(|part| part.strip_prefix("since "))
+            .map(str::to_owned)
+    }
+
+    /// True when the metric exists at `version` by the facts: introduced, not removed.
+    pub fn exists_at(&self, version: &str) -> bool {
+        let at = version_key(version);
+        self.since().is_none_or(|s| version_key(&s) <= at)
+            && self.removed().is_none_or(|r| version_key(&r) > at)
+    }
+
     /// The replacement the facts name, if any.
     pub fn replaced_by(&self) -> Option<String> {
         self.lifecycle

@@ -23,7 +23,16 @@ fn main() {
     k.r#match().set();
     assert_eq!(keywords::Self_::Self_.as_str(), "self");
 
-    let options = vllm::Metrics::options(Some("0.10")).unwrap();
+    // vLLM's token-count histograms take their bounds at start-up.
+    let mut options = vllm::Metrics::options(Some("0.10")).unwrap();
+    for name in [
+        "vllm:request_prompt_tokens",
+        "vllm:request_generation_tokens",
+        "vllm:request_max_num_generation_tokens",
+        "vllm:request_params_max_tokens",
+    ] {
+        options = options.buckets(name, &[1.0, 2.0, 5.0, 10.0]);
+    }
     let metrics = vllm::Metrics::new(&options).unwrap();
     metrics
         .request_success("llama", "0", vllm::FinishedReason::Stop)
