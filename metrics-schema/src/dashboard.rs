@@ -12,7 +12,7 @@
 //! the label with `label=~"$label"`. A few metrics without the label (an API server's
 //! connection count, a configuration gauge) do not take the filter away from the others.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
@@ -155,7 +155,11 @@ fn variable_labels(cat: &Catalogue, shown: &[&Metric]) -> Vec<String> {
     }
     cat.labels
         .iter()
-        .filter(|l| carrying.get(l.name.as_str()).is_some_and(|&n| n * 2 > shown.len()))
+        .filter(|l| {
+            carrying
+                .get(l.name.as_str())
+                .is_some_and(|&n| n * 2 > shown.len())
+        })
         .map(|l| l.name.clone())
         .collect()
 }
