@@ -326,7 +326,10 @@ fn the_trybuild_edge_catalogue_is_clean() {
         "/../macros/tests/ui/catalogues/edges.toml"
     );
     let text = std::fs::read_to_string(path).unwrap();
-    assert!(promise(&text, "1.0.0").unwrap(), "edges.toml has lint errors");
+    assert!(
+        promise(&text, "1.0.0").unwrap(),
+        "edges.toml has lint errors"
+    );
 }
 
 /// The property is not vacuous: a good share of generated catalogues pass lint.

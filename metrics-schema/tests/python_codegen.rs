@@ -38,6 +38,8 @@ fn a_major_release_has_no_show_hidden_value() {
 
 #[test]
 fn colliding_python_names_are_refused() {
+    // A label whose enum would be `Metrics` clashes in Rust too: `schema lint` refuses it
+    // (`generated-name`) before any generator runs.
     let text = r#"
 [catalogue]
 namespace = "engine"
@@ -46,17 +48,30 @@ namespace = "engine"
 values = ["a", "b"]
 
 [[metric]]
+name = "requests"
+type = "counter"
+help = "R."
+labels = ["metrics"]
+"#;
+    let checked = check(text, "lifecycle.toml", &Options::default());
+    let found = checked.render_plain();
+    assert!(
+        found.contains("error[generated-name]: label `metrics` generates `Metrics`"),
+        "{found}"
+    );
+    // A metric named like a method of the Python `Metrics` is the Python generator's own
+    // refusal.
+    let text = r#"
+[catalogue]
+namespace = "engine"
+
+[[metric]]
 name = "overflow_count"
 type = "counter"
 help = "Shadows a method of Metrics."
-labels = ["metrics"]
 "#;
     let err = module_at(text, "1.2.0").unwrap_err();
     let message = err.to_string();
-    assert!(
-        message.contains("label `metrics` generates the enum `Metrics`"),
-        "{message}"
-    );
     assert!(
         message
             .contains("metric `overflow_count` generates the attribute `Metrics.overflow_count`"),
