@@ -129,6 +129,15 @@ impl MetricType {
         }
     }
 
+    /// The name that stands for a metric of this type named `full_name` where prose tells
+    /// users what to query (the deprecation notice): its family name in the text format —
+    /// `<name>_total` for a counter and `<name>_info` for an info metric, which are the
+    /// series queries select, and the name itself for a gauge or a histogram (whose
+    /// `_bucket`, `_sum` and `_count` series are known by it).
+    pub fn queried_name(self, full_name: &str) -> String {
+        format!("{full_name}{}", self.family_suffix(Format::Text))
+    }
+
     /// The `# TYPE` word in `format`: the text format has no `info` type and exposes info
     /// metrics as gauges.
     pub const fn type_word(self, format: Format) -> &'static str {

@@ -6,7 +6,9 @@ use crate::Version;
 /// The notice for a metric deprecated in `deprecated`, e.g.
 /// `DEPRECATED since 0.10.0: use vllm:kv_cache_usage_perc instead. Same value, new name.`
 ///
-/// `replacement` is the replacement's exposed name; `note` a free-form migration hint.
+/// `replacement` is the name users query the replacement by,
+/// [`MetricType::queried_name`](crate::exposition::MetricType::queried_name) (a counter's
+/// `_total` name); `note` a free-form migration hint.
 pub fn deprecation_notice(
     deprecated: &Version,
     replacement: Option<&str>,

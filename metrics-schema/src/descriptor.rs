@@ -40,7 +40,8 @@ pub enum Stage {
 pub struct Deprecation {
     /// The deprecation release.
     pub since: String,
-    /// The replacement's full name.
+    /// The name users query the replacement by (its text-format family name: `_total`
+    /// for a counter), as the deprecation notice names it.
     pub replaced_by: Option<String>,
     /// The migration note.
     pub note: Option<String>,
@@ -64,7 +65,7 @@ impl Descriptor {
         let status = m.status_at(version);
         let deprecation = m.schedule.deprecated.as_ref().map(|since| Deprecation {
             since: since.to_string(),
-            replaced_by: m.replacement.clone(),
+            replaced_by: m.replacement_series.clone(),
             note: m.note.clone(),
         });
         let stage = match (status, deprecation) {

@@ -16,13 +16,13 @@ impl Metric {
     }
 
     /// The notice deprecated and re-enabled hidden metrics carry in their HELP, naming the
-    /// deprecation release, the replacement's full name and the note. `None` when the
-    /// metric is not deprecated.
+    /// deprecation release, the name users query the replacement by (`_total` for a
+    /// counter) and the note. `None` when the metric is not deprecated.
     pub fn deprecation_notice(&self) -> Option<String> {
         let deprecated = self.schedule.deprecated.as_ref()?;
         Some(deprecation_notice(
             deprecated,
-            self.replacement.as_deref(),
+            self.replacement_series.as_deref(),
             self.note.as_deref(),
         ))
     }
@@ -90,6 +90,9 @@ impl Catalogue {
                 kind: m.kind,
                 stability: m.stability,
                 status: m.status_at(at),
+                introduced: m.since.as_ref().is_none_or(|since| *since <= at.release()),
+                since: m.since.clone(),
+                labels: m.labels.iter().map(|l| l.name.clone()).collect(),
                 exposed: m.exposed_names(),
                 schedule: m.schedule.clone(),
                 replacement: m.replacement.clone(),
@@ -115,11 +118,22 @@ pub struct StatusReport {
 }
 
 impl StatusReport {
-    /// The number of metrics in `status`.
+    /// The number of metrics introduced at the version that are in `status`.
     pub fn count(&self, status: Status) -> usize {
-        self.metrics.iter().filter(|m| m.status == status).count()
+        self.metrics
+            .iter()
+            .filter(|m| m.introduced && m.status == status)
+            .count()
+    }
+
+    /// The number of metrics not yet introduced at the version (`since` later).
+    pub fn not_introduced(&self) -> usize {
+        self.metrics.iter().filter(|m| !m.introduced).count()
     }
 }
+
+/// What `schema status` shows for a metric not yet introduced at the version.
+pub const NOT_INTRODUCED: &str = "not yet introduced";
 
 /// One metric's status at a version.
 #[derive(Clone, Debug, PartialEq)]
@@ -134,10 +148,29 @@ pub struct MetricStatus {
     pub stability: Stability,
     /// The status.
     pub status: Status,
+    /// False when the metric's `since` is later than the version: it is not yet
+    /// introduced there (its `status` is then the lifecycle's, `active`).
+    pub introduced: bool,
+    /// The release that introduced it, if written.
+    pub since: Option<Version>,
+    /// Its label names, in the metric's order.
+    pub labels: Vec<String>,
     /// The names it is (or would be) exposed under.
     pub exposed: ExposedNames,
     /// Its effective lifecycle dates.
     pub schedule: Schedule,
     /// The replacement's full name, if any.
     pub replacement: Option<String>,
+}
+
+impl MetricStatus {
+    /// The status as shown: [`NOT_INTRODUCED`] before the metric's `since`, else the
+    /// lifecycle status (`active`, `deprecated`, `hidden`, `removed`).
+    pub fn shown(&self) -> &'static str {
+        if self.introduced {
+            self.status.as_str()
+        } else {
+            NOT_INTRODUCED
+        }
+    }
 }

@@ -326,25 +326,35 @@ pub fn status_human(file: &str, report: &StatusReport, show_hidden: bool) -> Str
         .max()
         .unwrap_or(0)
         .max("METRIC".len());
+    let status_width = report
+        .metrics
+        .iter()
+        .map(|m| m.shown().len())
+        .max()
+        .unwrap_or(0)
+        .max("deprecated".len());
     out.push_str(&format!(
-        "{:<10} {:<9} {:<width$}  EXPOSED AS\n",
+        "{:<status_width$} {:<9} {:<width$}  EXPOSED AS\n",
         "STATUS", "TYPE", "METRIC"
     ));
     for m in &report.metrics {
-        let exposed = match m.status {
-            Status::Active | Status::Deprecated => m.exposed.samples.join(", "),
-            Status::Hidden if show_hidden => {
+        let exposed = match (&m.since, m.status) {
+            (Some(since), _) if !m.introduced => format!("- (since {since})"),
+            (_, Status::Active | Status::Deprecated) => m.exposed.samples.join(", "),
+            (_, Status::Hidden) if show_hidden => {
                 format!("{} (show-hidden)", m.exposed.samples.join(", "))
             }
-            Status::Hidden => "- (hidden)".to_owned(),
-            Status::Removed => "- (removed)".to_owned(),
+            (_, Status::Hidden) => "- (hidden)".to_owned(),
+            (_, Status::Removed) => "- (removed)".to_owned(),
         };
         out.push_str(&format!(
-            "{:<10} {:<9} {:<width$}  {exposed}\n",
-            m.status.as_str(),
+            "{:<status_width$} {:<9} {:<width$}  {exposed}\n",
+            m.shown(),
             m.kind.as_str(),
             m.full_name
         ));
+        let detail =
+            |line: String| format!("{:<status_width$} {:<9} {:<width$}    {line}\n", "", "", "");
         if let Some(d) = &m.schedule.deprecated {
             let mut line = format!("deprecated {d}");
             if let Some(h) = &m.schedule.hidden {
@@ -356,16 +366,13 @@ pub fn status_human(file: &str, report: &StatusReport, show_hidden: bool) -> Str
             if let Some(rep) = &m.replacement {
                 line.push_str(&format!("; replaced by {rep}"));
             }
-            out.push_str(&format!("{:<10} {:<9} {:<width$}    {line}\n", "", "", ""));
+            out.push_str(&detail(line));
         } else if let Some(r) = &m.schedule.removed {
-            out.push_str(&format!(
-                "{:<10} {:<9} {:<width$}    removed {r}\n",
-                "", "", ""
-            ));
+            out.push_str(&detail(format!("removed {r}")));
         }
     }
     out.push('\n');
-    let counts: Vec<String> = [
+    let mut counts: Vec<String> = [
         Status::Active,
         Status::Deprecated,
         Status::Hidden,
@@ -374,6 +381,10 @@ pub fn status_human(file: &str, report: &StatusReport, show_hidden: bool) -> Str
     .into_iter()
     .map(|s| format!("{} {}", report.count(s), s))
     .collect();
+    let future = report.not_introduced();
+    if future > 0 {
+        counts.push(format!("{future} {}", crate::lifecycle::NOT_INTRODUCED));
+    }
     out.push_str(&format!(
         "{} metrics: {}\n",
         report.metrics.len(),
@@ -396,7 +407,8 @@ pub fn status_human(file: &str, report: &StatusReport, show_hidden: bool) -> Str
 }
 
 /// `schema status` as JSON: `version`, `show_hidden` (null at an `X.0` release) and
-/// `metrics`, each with `name`, `full_name`, `type`, `stability`, `status`, `family`,
+/// `metrics`, each with `name`, `full_name`, `type`, `stability`, `status` (with
+/// `"not-yet-introduced"` before the metric's `since`), `since`, `labels`, `family`,
 /// `samples`, `deprecated`, `hidden`, `removed` and `replacement`.
 pub fn status_json(file: &str, report: &StatusReport) -> String {
     let v = |v: &Option<crate::lifecycle::Version>| v.as_ref().map(|v| v.to_string());
@@ -409,7 +421,9 @@ pub fn status_json(file: &str, report: &StatusReport) -> String {
                 "full_name": m.full_name,
                 "type": m.kind.as_str(),
                 "stability": m.stability.as_str(),
-                "status": m.status.as_str(),
+                "status": if m.introduced { m.status.as_str() } else { "not-yet-introduced" },
+                "since": v(&m.since),
+                "labels": m.labels,
                 "family": m.exposed.family,
                 "samples": m.exposed.samples,
                 "deprecated": v(&m.schedule.deprecated),

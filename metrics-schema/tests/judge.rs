@@ -317,6 +317,21 @@ fn edge_catalogues() {
     assert!(clean(&text));
 }
 
+/// The catalogue the macro's trybuild pass case `edge_names.rs` compiles and records into
+/// is lint clean and keeps the promise here too, so that case tests the promise.
+#[test]
+fn the_trybuild_edge_catalogue_is_clean() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../macros/tests/ui/catalogues/edges.toml"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(
+        promise(&text, "1.0.0").unwrap(),
+        "edges.toml has lint errors"
+    );
+}
+
 /// The property is not vacuous: a good share of generated catalogues pass lint.
 #[test]
 fn many_generated_catalogues_are_clean() {

@@ -72,7 +72,11 @@ pub struct Deprecation {
     /// `X.Y.Z`); checked with [`Version::parse_release`](crate::lifecycle::Version::parse_release)
     /// when the family is built.
     pub since: &'static str,
-    /// The replacement's full exposed name (e.g. `vllm:kv_cache_usage_perc`), if any.
+    /// The name users query the replacement by, if any: its full name followed by its
+    /// text-format family suffix
+    /// ([`MetricType::queried_name`](crate::lifecycle::exposition::MetricType::queried_name)),
+    /// e.g. `vllm:kv_cache_usage_perc` for a gauge, `vllm:prefix_cache_hits_total` for a
+    /// counter. The deprecation notice names it.
     pub replaced_by: Option<&'static str>,
     /// A free-form migration hint.
     pub note: Option<&'static str>,

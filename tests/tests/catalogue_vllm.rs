@@ -11,7 +11,7 @@ mod catalogue_support;
 
 use catalogue_support::{Fact, parse_openmetrics, vllm_facts};
 use metrics_schema_runtime::lifecycle::Status;
-use metrics_schema_runtime::{ClosedLabel, Format, MetricSet, Registry};
+use metrics_schema_runtime::{ClosedLabel, Format, MetricSet, MetricType, Registry};
 
 mod v0_9 {
     metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.9.0");
@@ -222,8 +222,17 @@ fn every_vllm_metric_recorded_exposed_and_as_the_facts_say() {
                 "{name}: deprecation notice in {:?}",
                 family.help
             );
+            // The notice names the series users query: a counter's `_total`.
+            let kind = &facts
+                .iter()
+                .find(|f| f.name == replacement)
+                .expect("the replacement is in the facts")
+                .kind;
+            let queried = MetricType::parse(kind)
+                .expect("a known type")
+                .queried_name(&replacement);
             assert!(
-                family.help.contains(&format!("use {replacement} instead.")),
+                family.help.contains(&format!("use {queried} instead.")),
                 "{name}: replacement in {:?}",
                 family.help
             );

@@ -310,6 +310,10 @@ pub struct Metric {
     pub replaced_by: Option<String>,
     /// The replacement's full name, resolved.
     pub replacement: Option<String>,
+    /// The name users query the replacement by
+    /// ([`MetricKind::queried_name`]: `_total` for a counter), resolved: what the
+    /// deprecation notice tells them to use.
+    pub replacement_series: Option<String>,
     /// A migration hint.
     pub note: Option<String>,
     /// How `prometheus_client` combines a gauge's values across the processes of a

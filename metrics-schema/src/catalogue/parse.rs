@@ -977,6 +977,7 @@ impl Reader<'_> {
             schedule: Default::default(),
             replaced_by: None,
             replacement: None,
+            replacement_series: None,
             note: None,
             multiprocess_mode: None,
             allow: Vec::new(),
@@ -1225,6 +1226,7 @@ fn resolve(cat: &mut Catalogue) {
             by_name.entry(m.name.clone()).or_insert(index);
         }
     }
+    let kinds: Vec<MetricKind> = cat.metrics.iter().map(|m| m.kind).collect();
     let shared: Vec<std::sync::Arc<Label>> = cat
         .labels
         .iter()
@@ -1255,11 +1257,13 @@ fn resolve(cat: &mut Catalogue) {
         if let Some(&target) = m.replaced_by.as_ref().and_then(|t| by_name.get(t))
             && target != index
         {
-            m.replacement = Some(full_name(
+            let full = full_name(
                 cat.namespace.as_deref(),
                 cat.separator,
                 m.replaced_by.as_deref().unwrap_or_default(),
-            ));
+            );
+            m.replacement_series = Some(kinds[target].queried_name(&full));
+            m.replacement = Some(full);
         }
     }
     cat.by_name = by_name;

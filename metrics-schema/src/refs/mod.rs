@@ -213,23 +213,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// The metric that replaces `m` at `at`: its `replaced_by`, followed while the
-    /// replacement is itself deprecated, hidden or removed at `at`. `None` without a
-    /// replacement.
+    /// replacement is itself deprecated, hidden or removed at `at`
+    /// ([`standing_in`](crate::suggest::standing_in)). `None` without a replacement, or when
+    /// the chain ends at a metric hidden or removed at `at`: one is never proposed.
     pub fn replacement(&self, m: &'a Metric, at: Option<&Version>) -> Option<&'a Metric> {
-        let mut current = self.cat.metric(m.replaced_by.as_deref()?)?;
-        // A chain is at most as long as the catalogue (cycles are lint errors).
-        for _ in 0..self.cat.metrics.len() {
-            let active = at.is_none_or(|at| current.status_at(at) == Status::Active);
-            let next = current
-                .replaced_by
-                .as_deref()
-                .and_then(|n| self.cat.metric(n));
-            match next {
-                Some(next) if !active && next.name != m.name => current = next,
-                _ => break,
-            }
-        }
-        Some(current)
+        let first = self.cat.metric(m.replaced_by.as_deref()?)?;
+        crate::suggest::standing_in(self.cat, first, at).filter(|to| to.name != m.name)
     }
 
     /// The sample name that replaces sample `name` of `m` when the replacement is a
@@ -251,8 +240,11 @@ impl<'a> Resolver<'a> {
         let name = r.name.as_str();
         let (metric, suffix) = match self.resolve(name) {
             Target::Record | Target::Foreign | Target::External(_) => return None,
-            Target::Unknown => return Some(self.unknown(r)),
-            Target::Family(m) => return Some(unknown_metric_reference::family(r, m)),
+            Target::Unknown => return Some(self.unknown(r, at)),
+            Target::Family(m) => {
+                let proposed = crate::suggest::standing_in(self.cat, m, at);
+                return Some(unknown_metric_reference::family(r, m, proposed, at));
+            }
             Target::Sample { metric, suffix } => (metric, suffix),
         };
         let at = at?;
@@ -312,8 +304,13 @@ impl<'a> Resolver<'a> {
             .map(|n| format!(" Note: {}", n.trim()))
             .unwrap_or_default();
         let Some(to) = self.replacement(m, Some(at)) else {
+            let exposed = if m.replaced_by.is_some() {
+                format!(" exposed at {at}")
+            } else {
+                String::new()
+            };
             return format!(
-                "`{}` has no replacement: remove the reference.{note}",
+                "`{}` has no replacement{exposed}: remove the reference.{note}",
                 m.full_name
             );
         };
@@ -341,19 +338,47 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn unknown(&self, r: &Located) -> Diagnostic {
+    /// An unknown name: the hint proposes the closest known name, never a metric hidden or
+    /// removed at `at`, and the replacement of a replaced metric rather than its name.
+    fn unknown(&self, r: &Located, at: Option<&Version>) -> Diagnostic {
+        // A name under a re-export prefix is matched as the catalogue's own, and the hint
+        // is spelled back under that prefix.
         let (via, canonical) = self.canonical(&r.name);
+        let metrics = &self.cat.metrics;
         let candidates = self
             .samples
-            .keys()
-            .chain(self.records.iter())
-            .chain(self.externals.keys())
-            .map(String::as_str);
-        let help = crate::suggest::closest(&canonical, candidates)
-            .map(|c| format!("did you mean `{}`?", self.respell(via, c)))
-            .unwrap_or_else(|| {
+            .iter()
+            .map(|(name, &(index, _))| (name.as_str(), Some(&metrics[index])))
+            .chain(self.records.iter().map(|name| (name.as_str(), None)))
+            .chain(self.externals.keys().map(|name| (name.as_str(), None)));
+        let proposal = crate::suggest::closest_metric(self.cat, &canonical, candidates, at, None);
+        let help = match proposal {
+            Some(p) => match (p.matched, p.proposed) {
+                (Some(old), Some(new)) if p.is_replacement() => {
+                    let suffix = p.spelling.get(old.full_name.len()..).unwrap_or_default();
+                    let samples = new.exposed_names().samples;
+                    let same = format!("{}{suffix}", new.full_name);
+                    let sample = if samples.contains(&same) {
+                        same
+                    } else {
+                        samples.join("`, `")
+                    };
+                    format!(
+                        "did you mean `{}`? It replaces `{}`, which is {}",
+                        self.respell(via, &sample),
+                        old.full_name,
+                        match at {
+                            Some(at) => format!("{} at {at}", old.status_at(at)),
+                            None => "deprecated".to_owned(),
+                        }
+                    )
+                }
+                _ => format!("did you mean `{}`?", self.respell(via, &p.spelling)),
+            },
+            None => {
                 "`schema status` lists the catalogue's metrics and their exposed names".to_owned()
-            });
+            }
+        };
         unknown_metric_reference::unknown(r, help)
     }
 

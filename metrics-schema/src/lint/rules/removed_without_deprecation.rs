@@ -76,7 +76,7 @@ fn deleted(cx: &mut Context<'_>, o: &Metric) {
                 o.full_name
             ),
             "deleted without deprecation",
-            match crate::suggest::closest(&o.name, cx.rename_candidates.iter().copied()) {
+            match renamed_to(cx, o) {
                 Some(renamed) => format!(
                     "if it was renamed to `{renamed}`, keep this table and deprecate it: `deprecated = \"X.Y\"` and `replaced_by = \"{renamed}\"`; it is hidden and removed as the policy says"
                 ),
@@ -106,6 +106,18 @@ fn deleted(cx: &mut Context<'_>, o: &Metric) {
         .label(label)
         .help(help);
     cx.report_deleted(&RULE, o, d);
+}
+
+/// The new metric `o` was likely renamed to: the closest new name, never a metric hidden or
+/// removed at the version, and the active end of a replaced metric's chain.
+fn renamed_to<'a>(cx: &Context<'a>, o: &Metric) -> Option<&'a str> {
+    let cat = cx.new_cat;
+    let candidates = cx
+        .rename_candidates
+        .iter()
+        .filter_map(|n| Some((*n, Some(cat.metric(n)?))));
+    let p = crate::suggest::closest_metric(cat, &o.name, candidates, cx.at, None)?;
+    Some(p.proposed?.name.as_str())
 }
 
 /// The lifecycle is written as before, but a shorter policy window moved its hiding or

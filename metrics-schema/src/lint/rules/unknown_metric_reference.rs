@@ -2,6 +2,7 @@
 
 use crate::catalogue::Metric;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lifecycle::Version;
 use crate::lint::{Check, Pass, Rule, RuleKind};
 use crate::promql::Located;
 
@@ -64,10 +65,39 @@ pub(crate) fn unknown(r: &Located, help: String) -> Diagnostic {
     .help(help)
 }
 
-/// Reference `r` to the family name of `m`, which no series has.
-pub(crate) fn family(r: &Located, m: &Metric) -> Diagnostic {
-    let samples = m.exposed_names().samples;
-    let list = samples.join("`, `");
+/// Reference `r` to the family name of `m`, which no series has. The hint names the
+/// samples of `proposed`, what stands in for `m` at `at` (`m` itself, or the replacement of
+/// a replaced metric); `None` when `m` is hidden or removed at `at` without a replacement.
+pub(crate) fn family(
+    r: &Located,
+    m: &Metric,
+    proposed: Option<&Metric>,
+    at: Option<&Version>,
+) -> Diagnostic {
+    let help = match proposed {
+        Some(to) => {
+            let samples = to.exposed_names().samples;
+            let list = samples.join("`, `");
+            let write = if samples.len() == 1 {
+                format!("write `{list}`")
+            } else {
+                format!("write one of `{list}`")
+            };
+            if to.name == m.name {
+                write
+            } else {
+                format!("{write}: `{}` replaces `{}`", to.full_name, m.full_name)
+            }
+        }
+        None => format!(
+            "`{}` is {}: remove the reference",
+            m.full_name,
+            at.map_or_else(
+                || "retired".to_owned(),
+                |at| format!("{} at {at}", m.status_at(at))
+            )
+        ),
+    };
     Diagnostic::new(
         &RULE,
         r.span,
@@ -77,10 +107,6 @@ pub(crate) fn family(r: &Located, m: &Metric) -> Diagnostic {
         ),
     )
     .label("not a series name")
-    .help(if samples.len() == 1 {
-        format!("write `{list}`")
-    } else {
-        format!("write one of `{list}`")
-    })
+    .help(help)
     .metric(&m.full_name)
 }

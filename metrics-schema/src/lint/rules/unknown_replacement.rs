@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{Check, Context, Rule, RuleKind};
-use crate::suggest::did_you_mean;
+use crate::suggest::closest_metric;
 
 pub(crate) static RULE: Rule = Rule {
     id: "unknown-replacement",
@@ -69,9 +69,35 @@ fn check(cx: &mut Context<'_>) {
             .copied()
             .filter(|n| *n != m.name)
             .find(|n| cx.cat.full_name(n) == *target);
+        // Never a metric hidden or removed at the version; a replaced metric gives way to
+        // its replacement.
+        let proposal = || {
+            let candidates = cx
+                .cat
+                .complete_metrics()
+                .filter(|c| c.name != m.name)
+                .map(|c| (c.name.as_str(), Some(c)));
+            let p = closest_metric(cx.cat, target, candidates, cx.version, Some(&m.name))?;
+            let (Some(old), Some(new)) = (p.matched, p.proposed) else {
+                return None;
+            };
+            Some(if p.is_replacement() {
+                format!(
+                    "did you mean `{}`? It replaces `{}`, which is {}",
+                    new.name,
+                    old.name,
+                    cx.version.map_or_else(
+                        || "deprecated".to_owned(),
+                        |at| format!("{} at {at}", old.status_at(at))
+                    )
+                )
+            } else {
+                format!("did you mean `{}`?", new.name)
+            })
+        };
         let help = match local {
             Some(local) => Some(format!("write the local name: `replaced_by = \"{local}\"`")),
-            None => did_you_mean(target, names.iter().copied().filter(|n| *n != m.name)),
+            None => proposal(),
         };
         let d = Diagnostic::new(&RULE, key, message)
             .label("unknown replacement")
