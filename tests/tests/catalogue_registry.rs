@@ -53,7 +53,7 @@ fn version_precedence_argument_then_pin_then_crate_version() {
     );
     assert!(
         pinned_at_2_2::Metrics::LEGACY_JOBS_HELP
-            .ends_with("DEPRECATED since 2.2.0: use pinned_jobs instead.")
+            .ends_with("DEPRECATED since 2.2.0: use pinned_jobs_total instead.")
     );
 }
 
