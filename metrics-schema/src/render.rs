@@ -227,6 +227,44 @@ pub fn rules_markdown() -> String {
     out
 }
 
+/// Every rule as a Markdown section (`### <id>`, the anchor SARIF's `helpUri` points at):
+/// severity, summary, explanation and the bad and good examples. The rule reference in
+/// `docs/rules.md`, kept in sync by a test.
+pub fn rules_reference_markdown() -> String {
+    let mut out = String::new();
+    for (kind, severity, heading) in RULE_GROUPS {
+        let rules: Vec<_> = group(*kind, *severity).collect();
+        if rules.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("## {}\n\n", heading.trim_end_matches(':')));
+        for r in rules {
+            out.push_str(&format!(
+                "### {}\n\n{} ({}): {}\n\n{}\n\n",
+                r.id,
+                r.severity,
+                match r.kind {
+                    RuleKind::Catalogue => "catalogue",
+                    RuleKind::Compatibility => "compatibility, with `--baseline`",
+                    RuleKind::Live => "live check",
+                },
+                r.summary,
+                r.explanation.trim()
+            ));
+            for (what, example) in [("Triggers it", r.bad), ("Fixed", r.good)] {
+                if example.trim().is_empty() {
+                    continue;
+                }
+                out.push_str(&format!(
+                    "{what}:\n\n```toml\n{}\n```\n\n",
+                    example.trim_end()
+                ));
+            }
+        }
+    }
+    out
+}
+
 const RULE_GROUPS: &[(RuleKind, Severity, &str)] = &[
     (
         RuleKind::Catalogue,
