@@ -373,7 +373,7 @@ impl<'a> Resolver<'a> {
                         }
                     )
                 }
-                _ => format!("did you mean `{}`?", self.respell(via, &p.spelling)),
+                _ => format!("did you mean `{}`?", self.respell(via, p.spelling)),
             },
             None => {
                 "`schema status` lists the catalogue's metrics and their exposed names".to_owned()
