@@ -3,7 +3,7 @@
 //! right line and column of the file as written, and `migrate` rewrites them in place,
 //! keeping the wrapper, so that the result checks clean.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::process::Command;
