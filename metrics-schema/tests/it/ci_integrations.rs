@@ -6,7 +6,7 @@
 //! a message when they are absent, fails when `CI` is set.
 
 use crate::support;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// `PATH` with the directory of the `schema` binary under test first.

@@ -4,7 +4,6 @@
 //! and the same with `.html` and `.json`).
 
 use crate::support;
-use std::path::{Path, PathBuf};
 
 use metrics_schema::docs::{self, Format};
 use metrics_schema::lifecycle::Version;

@@ -3,7 +3,7 @@
 //! that file (GitHub's anchors: lower case, punctuation dropped, spaces as `-`).
 
 use crate::support;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn manual() -> Vec<PathBuf> {
     let root = support::root();
