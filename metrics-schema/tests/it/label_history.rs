@@ -35,19 +35,7 @@ fn findings(version: &str) -> Vec<(String, u64, u64)> {
         "--format",
         "json",
     ]);
-    let found: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let found: Vec<(String, u64, u64)> = found
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_owned(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let found = support::rule_positions(&stdout(&out));
     assert_eq!(code(&out), if found.is_empty() { 0 } else { 1 });
     found
 }

@@ -115,3 +115,21 @@ pub fn have(program: &str, how_to_get: &str) -> bool {
     }
     ok
 }
+
+/// `(rule, line, column)` of each diagnostic of a `--format json` output.
+pub fn rule_positions(json: &str) -> Vec<(String, u64, u64)> {
+    let found: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("diagnostics as JSON: {e}: {json}"));
+    found
+        .as_array()
+        .expect("an array of diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
