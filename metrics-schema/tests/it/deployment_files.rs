@@ -3,7 +3,7 @@
 //! right line and column of the file as written, and `migrate` rewrites them in place,
 //! keeping the wrapper, so that the result checks clean.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -44,20 +44,7 @@ fn findings(flag: &str, path: &str) -> (i32, Vec<(String, u64, u64)>) {
         "--format",
         "json",
     ]);
-    let found: serde_json::Value = serde_json::from_str(&stdout(&out))
-        .unwrap_or_else(|e| panic!("{path}: {e}: {}{}", stdout(&out), stderr(&out)));
-    let found = found
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_owned(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let found = support::rule_positions(&stdout(&out));
     (code(&out), found)
 }
 

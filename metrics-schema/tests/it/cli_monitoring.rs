@@ -1,7 +1,7 @@
 //! `schema alerts`, `schema dashboard`, `schema check-refs` and `schema migrate`: output,
 //! exit codes and bad input.
 
-mod support;
+use crate::support;
 
 use support::{code, example, repo, schema, scratch, stderr, stdout};
 

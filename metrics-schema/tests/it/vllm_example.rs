@@ -10,7 +10,7 @@
 //!   are errors, which no `allow` can silence: the catalogue records those metrics at the
 //!   policy's date or as alpha, with a comment each (`examples/vllm/README.md`).
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,7 +1,7 @@
 //! `schema docs`, `schema diff` and `schema lint --baseline` through the binary: outputs,
 //! exit codes and `--check`.
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 

@@ -6,24 +6,12 @@
 //! Needs Python 3 with `jsonschema`, and `taplo` (`npm install -g @taplo/cli`): skips with a
 //! message when absent, fails when `CI` is set.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;
 
 use support::{code, repo, root, schema, scratch, stdout, write};
-
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
-fn skip(what: &str, how: &str) {
-    assert!(
-        !in_ci(),
-        "{what} is not available ({how}); CI is set, so this test must not skip"
-    );
-    eprintln!("SKIPPED: {what} is not available ({how})");
-}
 
 fn committed() -> String {
     repo("docs/metrics.schema.json")
@@ -99,7 +87,7 @@ fn python_valid(files: &[String]) -> Option<Vec<bool>> {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        skip("Python 3.11+ with jsonschema", "pip install jsonschema");
+        support::skip("Python 3.11+ with jsonschema", "pip install jsonschema");
         return None;
     }
     let script = "import json, sys, tomllib, jsonschema\n\
@@ -191,7 +179,7 @@ fn taplo_checks_catalogues_with_the_schema() {
     // `taplo --version` prints its version but exits 1: only whether it runs matters.
     let taplo = Command::new("taplo").arg("--version").output();
     if !taplo.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).starts_with("taplo ")) {
-        skip("`taplo`", "npm install -g @taplo/cli");
+        support::skip("`taplo`", "npm install -g @taplo/cli");
         return;
     }
     let schema_uri = format!(

@@ -2,7 +2,7 @@
 //! selector requiring a label the version lacks, the generated Rust and Python code carry
 //! the labels of the compiled version only, and docs and changelogs show the history.
 
-mod support;
+use crate::support;
 
 use metrics_schema::codegen::{Input, expand};
 use metrics_schema::diff::{Side, diff};
@@ -11,7 +11,7 @@ use metrics_schema::lifecycle::Version;
 use metrics_schema::{Options, check, python};
 use support::{code, repo, schema, stdout};
 
-const CATALOGUE: &str = include_str!("fixtures/label_history/metrics.toml");
+const CATALOGUE: &str = include_str!("../fixtures/label_history/metrics.toml");
 
 fn v(s: &str) -> Version {
     Version::parse(s).unwrap()
@@ -35,19 +35,7 @@ fn findings(version: &str) -> Vec<(String, u64, u64)> {
         "--format",
         "json",
     ]);
-    let found: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let found: Vec<(String, u64, u64)> = found
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_owned(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let found = support::rule_positions(&stdout(&out));
     assert_eq!(code(&out), if found.is_empty() { 0 } else { 1 });
     found
 }

@@ -2,7 +2,7 @@
 //! for every subcommand, inputs that are not regular files or are too large, and `-o`
 //! files replaced atomically when writing fails.
 
-mod support;
+use crate::support;
 
 use std::fs::{self, File};
 use std::path::Path;

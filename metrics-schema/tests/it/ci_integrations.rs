@@ -5,35 +5,9 @@
 //! Needs `git`, `pre-commit` and Python's `yaml` module (pre-commit brings it): skips with
 //! a message when they are absent, fails when `CI` is set.
 
-use std::path::{Path, PathBuf};
+use crate::support;
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
-/// True when `program --version` runs; otherwise a skip notice (or a failure under CI).
-fn have(program: &str, how_to_get: &str) -> bool {
-    let ok = Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            !in_ci(),
-            "`{program}` is not available ({how_to_get}); CI is set, so this test must not skip"
-        );
-        eprintln!("SKIPPED: `{program}` is not available ({how_to_get})");
-    }
-    ok
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("metrics-schema/ sits in the repository root")
-        .to_path_buf()
-}
 
 /// `PATH` with the directory of the `schema` binary under test first.
 fn path_with_schema() -> std::ffi::OsString {
@@ -86,19 +60,14 @@ type = "counter"
 help = "Requests served."
 "#;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("metrics-schema-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
-}
-
 #[test]
 fn pre_commit_hook_runs_schema_lint_on_catalogues() {
-    if !have("git", "apt-get install git") || !have("pre-commit", "pip install pre-commit") {
+    if !support::have("git", "apt-get install git")
+        || !support::have("pre-commit", "pip install pre-commit")
+    {
         return;
     }
-    let dir = temp_dir("pre-commit");
+    let dir = support::scratch("pre-commit");
     let git = |args: &[&str]| {
         let out = run(&dir, "git", args);
         assert!(out.status.success(), "git {args:?}: {}", text(&out));
@@ -110,7 +79,7 @@ fn pre_commit_hook_runs_schema_lint_on_catalogues() {
     std::fs::write(dir.join("Cargo.toml"), "[package]\nname = 1\n").unwrap();
     git(&["add", "."]);
 
-    let root = repo_root();
+    let root = support::root();
     let root = root.to_str().expect("UTF-8 repository path");
     let try_repo = |dir: &Path| {
         run(
@@ -147,14 +116,14 @@ fn pre_commit_hook_runs_schema_lint_on_catalogues() {
 
 /// The `run` scripts of `action.yml`'s steps, by step name, read with Python's YAML parser.
 fn action_steps() -> Option<Vec<(String, String)>> {
-    if !have("python3", "install Python 3") {
+    if !support::have("python3", "install Python 3") {
         return None;
     }
     let script = "import json, sys, yaml\n\
                   a = yaml.safe_load(open(sys.argv[1]))\n\
                   assert a['runs']['using'] == 'composite'\n\
                   print(json.dumps([[s['name'], s['run']] for s in a['runs']['steps']]))";
-    let action = repo_root().join("action.yml");
+    let action = support::root().join("action.yml");
     let out = Command::new("python3")
         .args(["-c", script, action.to_str().unwrap()])
         .output()
@@ -162,7 +131,10 @@ fn action_steps() -> Option<Vec<(String, String)>> {
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         if err.contains("No module named 'yaml'") {
-            assert!(!in_ci(), "Python's yaml module is missing; CI is set");
+            assert!(
+                !support::in_ci(),
+                "Python's yaml module is missing; CI is set"
+            );
             eprintln!("SKIPPED: Python's yaml module is missing (pip install pre-commit)");
             return None;
         }
@@ -177,7 +149,7 @@ fn action_lint_step_annotates_and_fails_on_errors() {
     let Some(steps) = action_steps() else { return };
     let names: Vec<&str> = steps.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["Install schema", "Lint"]);
-    let dir = temp_dir("action");
+    let dir = support::scratch("action");
     std::fs::write(dir.join("bad.toml"), BAD).unwrap();
     std::fs::write(dir.join("good.toml"), GOOD).unwrap();
     let run_step = |name: &str, envs: &[(&str, &str)]| {

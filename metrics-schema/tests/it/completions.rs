@@ -4,27 +4,11 @@
 //!
 //! Needs bash and man: skips with a message when absent, fails when `CI` is set.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 
 use support::{code, schema, scratch, stdout};
-
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
-fn have(program: &str, how: &str) -> bool {
-    let ok = Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(!in_ci(), "`{program}` is not available ({how}); CI is set");
-        eprintln!("SKIPPED: `{program}` is not available ({how})");
-    }
-    ok
-}
 
 #[test]
 fn version_names_the_package_version() {
@@ -87,7 +71,7 @@ fn bash_complete(script: &str, words: &[&str]) -> Vec<String> {
 
 #[test]
 fn bash_completes_subcommands_and_options() {
-    if !have("bash", "apt-get install bash") {
+    if !support::have("bash", "apt-get install bash") {
         return;
     }
     let script = stdout(&schema(&["completions", "bash"]));
@@ -107,7 +91,7 @@ fn manual_pages_render_for_every_subcommand() {
     assert_eq!(code(&out), 0);
     let page = stdout(&out);
     assert!(page.contains(".TH schema 1"), "{page:.300}");
-    if !have("man", "apt-get install man-db") {
+    if !support::have("man", "apt-get install man-db") {
         return;
     }
     let dir = scratch("man");

@@ -3,32 +3,12 @@
 //!
 //! Needs `git`: skips with a message when it is absent, fails when `CI` is set.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use metrics_schema::compat;
-
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
-/// True when git runs; otherwise a skip notice (or a failure under CI).
-fn have_git() -> bool {
-    let ok = Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            !in_ci(),
-            "`git` is not available; CI is set, so this test must not skip"
-        );
-        eprintln!("SKIPPED: `git` is not available (apt-get install git)");
-    }
-    ok
-}
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
@@ -145,7 +125,7 @@ fn repository(test: &str) -> PathBuf {
 
 #[test]
 fn git_specs_read_the_file_at_a_revision() {
-    if !have_git() {
+    if !support::have("git", "apt-get install git") {
         return;
     }
     let dir = repository("read");
@@ -196,7 +176,7 @@ fn git_specs_read_the_file_at_a_revision() {
 
 #[test]
 fn lint_against_the_last_release_in_git() {
-    if !have_git() {
+    if !support::have("git", "apt-get install git") {
         return;
     }
     let dir = repository("lint");
@@ -283,7 +263,7 @@ fn lint_against_the_last_release_in_git() {
 
 #[test]
 fn diff_between_two_tagged_releases() {
-    if !have_git() {
+    if !support::have("git", "apt-get install git") {
         return;
     }
     let dir = repository("diff");

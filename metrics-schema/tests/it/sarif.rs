@@ -4,16 +4,12 @@
 //!
 //! Needs Python 3 with `jsonschema`: skips with a message when absent, fails when `CI` is set.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 
 use serde_json::Value;
 use support::{code, repo, schema, schema_in, scratch, stdout, write};
-
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
 
 /// Validates `log` against the committed SARIF schema; `false` when the validator is
 /// missing (a skip, or a failure under CI).
@@ -24,7 +20,7 @@ fn validate(log: &str) -> bool {
         .is_ok_and(|o| o.status.success());
     if !available {
         assert!(
-            !in_ci(),
+            !support::in_ci(),
             "Python's jsonschema is missing; CI is set, so this test must not skip"
         );
         eprintln!("SKIPPED: Python's jsonschema is not available (pip install jsonschema)");

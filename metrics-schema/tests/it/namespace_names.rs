@@ -3,7 +3,7 @@
 //! both, `migrate` rewrites a re-exported name under its own prefix, and `lint` reports an
 //! external name a metric also exposes.
 
-mod support;
+use crate::support;
 
 use support::{code, repo, schema, scratch, stderr, stdout, write};
 

@@ -1,6 +1,6 @@
 //! The `schema` binary: exit codes, output formats and bad paths.
 
-mod support;
+use crate::support;
 
 use support::{code, example, schema, scratch, stderr, stdout, write};
 

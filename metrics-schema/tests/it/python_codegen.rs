@@ -5,7 +5,7 @@
 use metrics_schema::lifecycle::Version;
 use metrics_schema::{Options, check, python};
 
-const CATALOGUE: &str = include_str!("python/lifecycle.toml");
+const CATALOGUE: &str = include_str!("../python/lifecycle.toml");
 
 fn module_at(text: &str, version: &str) -> Result<String, python::GenerateError> {
     let checked = check(text, "lifecycle.toml", &Options::default());

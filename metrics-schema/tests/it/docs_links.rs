@@ -2,14 +2,11 @@
 //! and the examples' READMEs names a file of the repository, and every `#anchor` a heading of
 //! that file (GitHub's anchors: lower case, punctuation dropped, spaces as `-`).
 
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use crate::support;
+use std::path::PathBuf;
 
 fn manual() -> Vec<PathBuf> {
-    let root = root();
+    let root = support::root();
     let mut files: Vec<PathBuf> = [
         "README.md",
         "ARCHITECTURE.md",
@@ -114,7 +111,9 @@ fn every_relative_link_and_anchor_resolves() {
             };
             let shown = format!(
                 "{}:{line}: {target}",
-                file.strip_prefix(root()).unwrap_or(&file).display()
+                file.strip_prefix(support::root())
+                    .unwrap_or(&file)
+                    .display()
             );
             if !resolved.exists() {
                 broken.push(format!("{shown} (no such file)"));
@@ -134,7 +133,7 @@ fn every_relative_link_and_anchor_resolves() {
 
 #[test]
 fn the_front_page_stays_a_front_page() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
     assert!(
         readme.len() <= 10 * 1024,
         "README.md is {} bytes; the manual is docs/",
@@ -146,7 +145,7 @@ fn the_front_page_stays_a_front_page() {
     ] {
         assert!(readme.contains(command), "the set-up runs `{command}`");
     }
-    let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
+    let ci = std::fs::read_to_string(support::root().join(".ci/run")).unwrap();
     assert!(
         ci.contains("cargo test --workspace --all-features --locked"),
         "CI runs the README's test command"

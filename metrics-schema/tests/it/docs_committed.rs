@@ -3,7 +3,7 @@
 //! (as does `schema docs examples/vllm/metrics.toml --version 0.11.2 -o docs/vllm/metrics.md`,
 //! and the same with `.html` and `.json`).
 
-use std::path::{Path, PathBuf};
+use crate::support;
 
 use metrics_schema::docs::{self, Format};
 use metrics_schema::lifecycle::Version;
@@ -13,14 +13,10 @@ use metrics_schema::{Options, load};
 /// `schema status`, where metrics are deprecated and hidden.
 pub const DOCUMENTED_VERSION: &str = "0.11.2";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 #[test]
 fn committed_reference_is_up_to_date() {
     let checked = load(
-        root().join("examples/vllm/metrics.toml"),
+        support::root().join("examples/vllm/metrics.toml"),
         &Options::default(),
     )
     .unwrap();
@@ -33,7 +29,7 @@ fn committed_reference_is_up_to_date() {
         ("metrics.html", Format::Html),
         ("metrics.json", Format::Json),
     ] {
-        let path = root().join("docs/vllm").join(name);
+        let path = support::root().join("docs/vllm").join(name);
         let generated = docs::generate(&catalogue, &at, format);
         if update {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
