@@ -7,7 +7,7 @@
 //! repository root (`%SRCROOT%`) and a region with start and end line and column (columns
 //! in Unicode code points, as in every other output). Notes become related locations.
 //!
-//! The format is the OASIS SARIF 2.1.0 standard; `tests/sarif.rs` validates the output
+//! The format is the OASIS SARIF 2.1.0 standard; `tests/it/sarif.rs` validates the output
 //! against its JSON Schema.
 
 use std::path::{Component, Path, PathBuf};
