@@ -4,7 +4,7 @@
 //! each of the three seed alerts fires on synthetic series above its threshold and stays
 //! silent below it.
 
-mod monitoring_support;
+use crate::monitoring_support;
 
 use std::fmt::Write as _;
 use std::path::Path;

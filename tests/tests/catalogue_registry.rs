@@ -6,7 +6,7 @@
 // generated `#[deprecated]` warnings are what an engine sees, not what these tests check.
 #![allow(deprecated)]
 
-mod catalogue_support;
+use crate::catalogue_support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

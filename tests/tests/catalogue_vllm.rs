@@ -7,7 +7,7 @@
 // generated `#[deprecated]` warnings are what an engine sees, not what these tests check.
 #![allow(deprecated)]
 
-mod catalogue_support;
+use crate::catalogue_support;
 
 use catalogue_support::{Fact, parse_openmetrics, vllm_facts};
 use metrics_schema_runtime::lifecycle::Status;

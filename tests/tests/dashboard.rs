@@ -3,7 +3,7 @@
 //! metrics active at the version, and that Prometheus' own parser (through promtool)
 //! accepts every query.
 
-mod monitoring_support;
+use crate::monitoring_support;
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write as _;

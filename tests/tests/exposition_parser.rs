@@ -3,7 +3,7 @@
 //! (parse(encode(x)) == x, in both formats), and compared with Python's `prometheus_client`
 //! parsers on the same generated inputs.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::collections::BTreeMap;
 

@@ -8,7 +8,7 @@
 // included, on purpose: their exposition must match Python's too.
 #![allow(deprecated)]
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! fix, and the migration rewrites both files so that the checks pass (and promtool still
 //! accepts the rule file).
 
-mod monitoring_support;
+use crate::monitoring_support;
 
 use metrics_schema::migrate::{FileKind, migrate};
 use metrics_schema::refs::dashboard_file::DashboardFile;

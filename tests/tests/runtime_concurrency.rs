@@ -2,7 +2,7 @@
 //! must show monotone buckets, `+Inf` equal to `_count`, and a `_sum` that is exactly the
 //! sum of the counted observations.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

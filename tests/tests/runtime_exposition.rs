@@ -3,7 +3,7 @@
 
 #[path = "../../runtime/examples/exposition/demo.rs"]
 mod demo;
-mod runtime_support;
+use crate::runtime_support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

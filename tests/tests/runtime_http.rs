@@ -2,7 +2,7 @@
 //! 404, 405, oversized requests, concurrent scrapes while recording, and the router
 //! mounted in an application's own axum router.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

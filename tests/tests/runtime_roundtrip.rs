@@ -3,7 +3,7 @@
 //! identically — through a small Rust parser for every case, and through Python's
 //! `prometheus_client` parsers for a batch of cases in one process.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use metrics_schema_runtime::*;
 use metrics_schema_tests::python_with;

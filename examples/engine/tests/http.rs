@@ -1,7 +1,7 @@
 //! The engine binary over HTTP: malformed requests are refused with a JSON error and leave
 //! the metrics alone; SIGTERM and SIGINT stop it cleanly, letting a stream finish.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;

@@ -6,7 +6,7 @@
 //!
 //! Also: the engine's and the load generator's numeric flags are range-checked when parsed.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};

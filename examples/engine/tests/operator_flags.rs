@@ -3,7 +3,7 @@
 //! variables, wrong values are usage errors, the environment sets them, and disabled
 //! metrics, label allow-lists and the label-overflow counter show in `/metrics`.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 

@@ -6,7 +6,7 @@
 //! `has_prometheus`, set by the build script), a failure when the environment variable `CI`
 //! is set.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
