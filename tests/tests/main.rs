@@ -2,6 +2,11 @@
 //! `*_support` modules are what they share. `runtime_flood.rs` and `runtime_series_cap.rs`
 //! stay binaries of their own: each counts allocations through its own global allocator.
 
+/// The runtime example's demo metrics, used by the exposition and Prometheus tests.
+#[path = "../../runtime/examples/exposition/demo.rs"]
+#[allow(dead_code)]
+mod demo;
+
 mod catalogue_support;
 mod monitoring_support;
 mod runtime_support;

@@ -1,8 +1,7 @@
 //! The `exposition` example's output, in both formats, read by real parsers: promtool
 //! (Prometheus' own Go parsers) and Python's `prometheus_client` — read back exactly.
 
-#[path = "../../runtime/examples/exposition/demo.rs"]
-mod demo;
+use crate::demo;
 use crate::runtime_support;
 
 use std::io::Write;

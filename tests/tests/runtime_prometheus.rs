@@ -2,8 +2,7 @@
 //! `http::serve` (negotiating OpenMetrics, as Prometheus does by default) and stores every
 //! series with the values and hostile label values that were recorded.
 
-#[path = "../../runtime/examples/exposition/demo.rs"]
-mod demo;
+use crate::demo;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
