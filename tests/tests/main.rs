@@ -4,7 +4,6 @@
 
 /// The runtime example's demo metrics, used by the exposition and Prometheus tests.
 #[path = "../../runtime/examples/exposition/demo.rs"]
-#[allow(dead_code)]
 mod demo;
 
 mod catalogue_support;
