@@ -24,6 +24,17 @@ mod v0_11 {
     metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.11.2");
 }
 
+/// Names the Python module must keep apart from its own (the fixture says which).
+mod edges {
+    metrics_schema_runtime::catalogue!(
+        "../metrics-schema/tests/python/edges.toml",
+        version = "1.0.0"
+    );
+}
+
+/// The catalogue of [`edges`].
+const EDGES: &str = "metrics-schema/tests/python/edges.toml";
+
 /// A fresh scratch directory for `test`.
 fn scratch(test: &str) -> PathBuf {
     let dir = std::env::temp_dir()
@@ -364,6 +375,100 @@ fn python_exposition_equals_the_rust_runtimes() {
     );
 }
 
+/// Records into every metric of `edges.toml` from Python, typed (mypy checks it).
+const RECORD_EDGES: &str = r#"
+import sys
+import prometheus_client
+from edge_metrics import Any, Counter, Info, Labels, Metrics, Optional, Type
+
+registry = prometheus_client.CollectorRegistry()
+m = Metrics(registry=registry)
+m.labels.labels(Counter.A, "c", Labels.L).inc()
+m.labels.labels(counter="b", class_="c", labels="l").inc(2)
+m.timer_seconds.labels(Optional.X).observe(0.7)
+m.timer.labels(type=Type.GPU_TO_CPU, self_="s").set(2)
+m.timer.labels(Type.T, "s").set(5)
+m.counter.labels(Type.T).set(1)
+m.counter.labels("gpu-to-cpu").set(4)
+m.stand_in.labels(Info.I).info({})
+m.class_.set(3)
+m.histogram.labels(Any.N0).inc()
+m.typing.set(1)
+m.enum.inc()
+sys.stdout.write(prometheus_client.generate_latest(registry).decode())
+"#;
+
+/// A catalogue whose label enums are named like the module's imports (`Counter`,
+/// `Optional`), whose metrics' classes are named like the support code's (`_Labels`,
+/// `_Timer`) and whose names are Python keywords: the module imports, records, exposes
+/// what the Rust runtime exposes for the same values, and passes mypy --strict.
+#[test]
+#[cfg_attr(
+    not(has_prometheus_client),
+    ignore = "Python's prometheus_client not installed"
+)]
+#[cfg_attr(not(has_mypy), ignore = "mypy not installed")]
+fn edge_names_work_in_python_as_in_rust() {
+    let python = python_with("prometheus_client");
+    let dir = scratch("edges");
+    generate(EDGES, "1.0.0", &dir, "edge_metrics");
+    let python_text = stdout_ok(&run_python(&python, &dir, RECORD_EDGES, &[]), "python");
+
+    let m = edges::Metrics::new(&edges::Metrics::options(None).unwrap()).unwrap();
+    m.labels(edges::Counter::A, "c", edges::Labels::L).inc();
+    // An open value's series has every combination of the closed labels in Rust: both.
+    m.labels(edges::Counter::B, "c", edges::Labels::L).inc_by(2);
+    m.timer_seconds(edges::Optional::X).observe(0.7);
+    m.timer(edges::Type::GpuToCpu, "s").set(2.0);
+    m.timer(edges::Type::T, "s").set(5.0);
+    // Every combination of closed labels is exposed from the start in Rust: both set.
+    m.counter(edges::Type::T).set(1.0);
+    m.counter(edges::Type::GpuToCpu).set(4.0);
+    m.stand_in(edges::Info::I).set();
+    m.class().set(3.0);
+    m.histogram(edges::Any::N0).inc();
+    m.typing().set(1.0);
+    m.r#enum().inc();
+    let registry = Registry::new();
+    registry.register(&m).unwrap();
+    let rust_text = registry.encode_to_string(Format::Text);
+
+    let mut parsed = python_parse(&python, &[(python_text, false), (rust_text, false)]).into_iter();
+    let from_python = sorted(parsed.next().unwrap().expect("python's exposition parses"));
+    let from_rust = sorted(parsed.next().unwrap().expect("rust's exposition parses"));
+    assert_eq!(
+        from_rust.len(),
+        10,
+        "nine metrics and the label-overflow counter"
+    );
+    compare(&from_python, &from_rust, "python vs rust, edge names");
+
+    let script = dir.join("record_edges.py");
+    std::fs::write(&script, RECORD_EDGES).unwrap();
+    let out = mypy(&dir, "record_edges.py");
+    assert!(
+        out.status.success(),
+        "mypy --strict refused the edge module or its use:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// `mypy --strict` on `file` in `dir`, with `dir` on its path.
+fn mypy(dir: &Path, file: &str) -> Output {
+    Command::new(tool("mypy", "pip install mypy"))
+        .args([
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            "/dev/null",
+            file,
+        ])
+        .current_dir(dir)
+        .env("MYPYPATH", dir)
+        .output()
+        .unwrap()
+}
+
 #[test]
 #[cfg_attr(
     not(has_prometheus_client),
@@ -640,9 +745,7 @@ sys.stdout.write(prometheus_client.generate_latest(registry).decode())
 )]
 #[cfg_attr(not(has_mypy), ignore = "mypy not installed")]
 fn mypy_checks_engine_code_against_the_module() {
-    let python = python_with("prometheus_client");
-    let mypy = tool("mypy", "pip install mypy");
-    let _ = python;
+    let _python = python_with("prometheus_client");
     let dir = scratch("mypy");
     generate("examples/vllm/metrics.toml", "0.12.0", &dir, "vllm_metrics");
     let good = r#"
@@ -667,20 +770,7 @@ def record(metrics: Metrics, model: str, engine: str) -> None:
 "#;
     std::fs::write(dir.join("good_engine.py"), good).unwrap();
     std::fs::write(dir.join("bad_engine.py"), bad).unwrap();
-    let run = |file: &str| {
-        Command::new(&mypy)
-            .args([
-                "--strict",
-                "--no-incremental",
-                "--cache-dir",
-                "/dev/null",
-                file,
-            ])
-            .current_dir(&dir)
-            .env("MYPYPATH", &dir)
-            .output()
-            .unwrap()
-    };
+    let run = |file: &str| mypy(&dir, file);
     let out = run("good_engine.py");
     assert!(
         out.status.success(),

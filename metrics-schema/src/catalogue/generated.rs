@@ -157,11 +157,22 @@ pub(crate) struct Origin {
     pub(crate) metric: Option<usize>,
 }
 
+/// The generated code a name belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The Rust items of `catalogue!`.
+    Rust,
+    /// The module of `schema codegen python`.
+    Python,
+}
+
 /// A name generated code cannot use.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Clash {
     /// Two entries generate the same item.
     Twice {
+        /// The code generated.
+        target: Target,
         /// The generated name.
         name: String,
         /// The later entry.
@@ -186,14 +197,30 @@ pub(crate) enum Clash {
         /// The metric.
         origin: Origin,
     },
+    /// A metric's Python attribute is a name the generated module keeps for itself.
+    PythonReserved {
+        /// The attribute.
+        name: String,
+        /// The metric.
+        origin: Origin,
+        /// What the module uses the name for.
+        is: &'static str,
+    },
 }
 
-#[derive(Default)]
 struct Namespace {
+    target: Target,
     names: HashMap<String, Origin>,
 }
 
 impl Namespace {
+    fn new(target: Target) -> Self {
+        Namespace {
+            target,
+            names: HashMap::new(),
+        }
+    }
+
     fn claim(&mut self, name: String, origin: &Origin, clashes: &mut Vec<Clash>) {
         match self.names.get(&name) {
             // Two metrics of the same name are `duplicate-metric`, not reported again.
@@ -201,7 +228,16 @@ impl Namespace {
                 if first.what == origin.what
                     && first.metric.is_some()
                     && first.metric != origin.metric => {}
+            // The same two entries already clash in the Rust code: reported once.
+            Some(first)
+                if self.target == Target::Python
+                    && clashes.iter().any(|c| {
+                        matches!(c,
+                        Clash::Twice { origin: o, first: f, .. }
+                            if o.what == origin.what && f.what == first.what)
+                    }) => {}
             Some(first) => clashes.push(Clash::Twice {
+                target: self.target,
                 name,
                 origin: origin.clone(),
                 first: first.clone(),
@@ -216,8 +252,8 @@ impl Namespace {
 /// Every name the catalogue's generated code cannot use, in catalogue order.
 pub(crate) fn clashes(cat: &Catalogue) -> Vec<Clash> {
     let mut clashes = Vec::new();
-    let mut types = Namespace::default();
-    let mut members = Namespace::default();
+    let mut types = Namespace::new(Target::Rust);
+    let mut members = Namespace::new(Target::Rust);
     let fixed = |what: String| Origin {
         what,
         span: None,
@@ -306,8 +342,158 @@ pub(crate) fn clashes(cat: &Catalogue) -> Vec<Clash> {
         if closed_count(m) > MAX_TUPLE_CLOSED {
             types.claim(closed_type_name(&m.name), &origin, &mut clashes);
         }
+        parameters(
+            m,
+            index,
+            Target::Rust,
+            |n| identifier(n).text().to_owned(),
+            &mut clashes,
+        );
     }
+    python_clashes(cat, &mut clashes);
     clashes
+}
+
+/// Two labels of `m` that become the same parameter of its accessors (`self` and
+/// `self_` both give `self_`).
+fn parameters(
+    m: &Metric,
+    index: usize,
+    target: Target,
+    spell: impl Fn(&str) -> String,
+    clashes: &mut Vec<Clash>,
+) {
+    let mut params = Namespace::new(target);
+    let mut seen = HashSet::new();
+    for r in &m.label_refs {
+        if !seen.insert(r.value.as_str()) {
+            continue; // listed twice: `duplicate-label`
+        }
+        let origin = Origin {
+            what: format!("label `{}` of metric `{}`", r.value, m.name),
+            span: Some(r.span),
+            metric: Some(index),
+        };
+        params.claim(spell(&r.value), &origin, clashes);
+    }
+}
+
+/// Python's keywords: a name among them gets a trailing `_`.
+const PYTHON_KEYWORDS: [&str; 35] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// The public constants of the generated Python module; the label enums and `Metrics`
+/// are its other public names.
+pub(crate) const PYTHON_CONSTS: [&str; 3] = ["VERSION", "SHOW_HIDDEN_VALUE", "OVERFLOW_VALUE"];
+
+/// Members of the Python `Metrics` class that are not metrics.
+const PYTHON_MEMBERS: [&str; 4] = [
+    "overflow_count",
+    "shows_hidden",
+    "_labels",
+    "_label_overflows",
+];
+
+/// Names the body of the Python `Metrics` class refers to (decorators, annotations,
+/// defaults), which a member of the same name would shadow.
+const PYTHON_CLASS_SCOPE: [&str; 8] = [
+    "property",
+    "str",
+    "int",
+    "bool",
+    "float",
+    "object",
+    "prometheus_client",
+    "_t",
+];
+
+/// A name as a Python identifier: keywords, and `self` (which a label would shadow in
+/// methods), get a trailing `_`.
+pub(crate) fn python_identifier(name: &str) -> String {
+    if PYTHON_KEYWORDS.contains(&name) || name == "self" {
+        format!("{name}_")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// What the generated Python module uses an attribute name of `Metrics` for, if it is
+/// not free for a metric.
+fn python_reserved(attribute: &str) -> Option<&'static str> {
+    let storage = attribute
+        .strip_prefix("_m_")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if PYTHON_MEMBERS.contains(&attribute) {
+        Some("a member of `Metrics`")
+    } else if PYTHON_CLASS_SCOPE.contains(&attribute) {
+        Some("a name the body of `Metrics` refers to")
+    } else if storage {
+        Some("of the form of the module's private storage (`_m_N`)")
+    } else if attribute.starts_with("__") {
+        Some("a special or name-mangled attribute in Python")
+    } else if attribute
+        .strip_prefix('_')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    {
+        Some("of the form of the module's private classes (`_Name`)")
+    } else {
+        None
+    }
+}
+
+/// The names of the Python module (`schema codegen python`) that clash, beyond those the
+/// Rust names already report: metric attributes (Python keywords get a trailing `_`),
+/// label parameters, enums named like the module's constants. The enums share the Rust
+/// enums' names, whose clashes are reported for Rust.
+fn python_clashes(cat: &Catalogue, clashes: &mut Vec<Clash>) {
+    let mut module = Namespace::new(Target::Python);
+    for name in PYTHON_CONSTS {
+        let origin = Origin {
+            what: format!("the module's constant `{name}`"),
+            span: None,
+            metric: None,
+        };
+        module.claim(name.into(), &origin, clashes);
+    }
+    for label in &cat.labels {
+        if matches!(label.kind, LabelKind::Closed { .. }) {
+            let origin = Origin {
+                what: format!("label `{}`", label.name),
+                span: Some(label.header),
+                metric: None,
+            };
+            let name = camel(&label.name);
+            // Two labels with one enum name are reported for Rust.
+            if PYTHON_CONSTS.contains(&name.as_str()) {
+                module.claim(name, &origin, clashes);
+            }
+        }
+    }
+    let mut members = Namespace::new(Target::Python);
+    for (index, m) in cat.metrics.iter().enumerate() {
+        if !m.complete {
+            continue;
+        }
+        let origin = Origin {
+            what: format!("metric `{}`", m.name),
+            span: Some(m.keys.value("name").unwrap_or(m.header)),
+            metric: Some(index),
+        };
+        let attribute = python_identifier(&m.name);
+        if let Some(is) = python_reserved(&attribute) {
+            clashes.push(Clash::PythonReserved {
+                name: attribute.clone(),
+                origin: origin.clone(),
+                is,
+            });
+        }
+        members.claim(format!("Metrics.{attribute}"), &origin, clashes);
+        parameters(m, index, Target::Python, python_identifier, clashes);
+    }
 }
 
 impl Clash {
@@ -320,12 +506,17 @@ impl Clash {
         };
         match self {
             Clash::Twice {
+                target,
                 name,
                 origin,
                 first,
             } => format!(
-                "{} generates `{name}`, which {} also generates; rename one of them",
+                "{} generates `{name}`{}, which {} also generates; rename one of them",
                 describe(origin),
+                match target {
+                    Target::Rust => "",
+                    Target::Python => " in the Python module",
+                },
                 describe(first)
             ),
             Clash::Pattern { name, origin, is } => format!(
@@ -337,6 +528,10 @@ impl Clash {
                  reserved for generated code; rename it",
                 describe(origin)
             ),
+            Clash::PythonReserved { name, origin, is } => format!(
+                "{} generates the Python attribute `Metrics.{name}`, which is {is}; rename it",
+                describe(origin)
+            ),
         }
     }
 
@@ -345,7 +540,8 @@ impl Clash {
         match self {
             Clash::Twice { origin, .. }
             | Clash::Pattern { origin, .. }
-            | Clash::Private { origin, .. } => origin,
+            | Clash::Private { origin, .. }
+            | Clash::PythonReserved { origin, .. } => origin,
         }
     }
 }

@@ -54,9 +54,10 @@ mod manifest;
 
 pub use manifest::{ManifestError, PyprojectVersion, pep440, pyproject_version};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use crate::catalogue::generated::{PYTHON_CONSTS, camel, clashes, python_identifier};
 use crate::catalogue::{
     Buckets, Catalogue, DEFAULT_MULTIPROCESS_MODE, Label, LabelKind, Metric, MetricKind,
 };
@@ -65,18 +66,16 @@ use crate::lifecycle::{ShowHiddenError, Status, Version, show_hidden_value};
 /// The support code every generated module carries (label rules, stand-ins, options).
 const SUPPORT: &str = include_str!("support.py");
 
-/// Public names of the module besides the enums.
-const MODULE_NAMES: [&str; 4] = ["VERSION", "SHOW_HIDDEN_VALUE", "OVERFLOW_VALUE", "Metrics"];
-
-/// Members of `Metrics` that are not metrics.
-const MEMBERS: [&str; 2] = ["overflow_count", "shows_hidden"];
-
-/// Python's keywords: a name among them gets a trailing `_`.
-const KEYWORDS: [&str; 35] = [
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
+/// The module-level classes of the support code, which the classes of labelled metrics
+/// (`_CamelName`) must not replace.
+const SUPPORT_CLASSES: [&str; 7] = [
+    "_Labels",
+    "_Counter",
+    "_Gauge",
+    "_Histogram",
+    "_Info",
+    "_Timer",
+    "_StandIn",
 ];
 
 /// Names that cannot become distinct Python names (two metrics whose attributes collide,
@@ -99,30 +98,10 @@ impl std::fmt::Display for GenerateError {
 
 impl std::error::Error for GenerateError {}
 
-/// A name as a Python identifier: keywords (and `self`, which labels would shadow in
-/// methods) get a trailing `_`.
+/// A name as a Python identifier: keywords, and `self` (which a label would shadow in
+/// methods), get a trailing `_`.
 pub fn identifier(name: &str) -> String {
-    if KEYWORDS.contains(&name) || name == "self" {
-        format!("{name}_")
-    } else {
-        name.to_owned()
-    }
-}
-
-/// `finished_reason` -> `FinishedReason`.
-fn camel(name: &str) -> String {
-    let mut out = String::new();
-    for part in name.split('_').filter(|p| !p.is_empty()) {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(chars);
-        }
-    }
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'N');
-    }
-    out
+    python_identifier(name)
 }
 
 /// The enum member of a closed label value: its ASCII alphanumeric runs, upper-cased,
@@ -469,58 +448,32 @@ struct Plan<'a> {
 pub fn generate(catalogue: &Catalogue, file: &str, at: &Version) -> Result<String, GenerateError> {
     // Labels added after the version, or removed by then, are not generated.
     let catalogue = &*catalogue.with_labels_at(at);
-    let mut problems = Vec::new();
-    let mut module_names: BTreeMap<String, String> = MODULE_NAMES
+    // The names are checked as the `generated-name` rule checks them: `check` already
+    // refused a catalogue with a clash, so this only guards against a bug.
+    let problems: Vec<String> = clashes(catalogue)
         .iter()
-        .map(|n| ((*n).to_owned(), "the generated module".to_owned()))
+        .map(|c| c.message(&|_| None))
         .collect();
+    if !problems.is_empty() {
+        return Err(GenerateError { problems });
+    }
     let enums: Vec<(&Label, String)> = catalogue
         .labels
         .iter()
         .filter(|l| matches!(l.kind, LabelKind::Closed { .. }))
         .map(|l| (l, camel(&l.name)))
         .collect();
-    for (label, name) in &enums {
-        if let Some(owner) = module_names.insert(name.clone(), format!("label `{}`", label.name)) {
-            problems.push(format!(
-                "label `{}` generates the enum `{name}`, which is already {owner}",
-                label.name
-            ));
-        }
-    }
-    let mut members: BTreeMap<String, String> = MEMBERS
-        .iter()
-        .map(|n| ((*n).to_owned(), "a method of Metrics".to_owned()))
-        .collect();
-    let mut classes: BTreeSet<String> = BTreeSet::new();
+    // The classes of labelled metrics are `_CamelName`, numbered past the names of the
+    // support code's classes and of each other.
+    let mut classes: BTreeSet<String> = SUPPORT_CLASSES.iter().map(|c| (*c).to_owned()).collect();
     let mut plans = Vec::new();
     for (index, m) in catalogue.metrics.iter().enumerate() {
         // Removed metrics, and metrics introduced after `at`, are not generated.
         if !m.is_generated_at(at) {
             continue;
         }
-        let status = m.status_at(at);
-        let attribute = identifier(&m.name);
-        let storage = format!("_m_{index}");
-        if let Some(owner) = members.insert(attribute.clone(), format!("metric `{}`", m.name)) {
-            problems.push(format!(
-                "metric `{}` generates the attribute `Metrics.{attribute}`, which is already {owner}",
-                m.name
-            ));
-        }
-        members.insert(storage, "private storage".to_owned());
-        let mut params = BTreeSet::new();
-        for label in &m.labels {
-            if !params.insert(identifier(&label.name)) {
-                problems.push(format!(
-                    "metric `{}`: two labels generate the parameter `{}`",
-                    m.name,
-                    identifier(&label.name)
-                ));
-            }
-        }
         let class = if m.labels.is_empty() {
-            base_class(m.kind).to_owned()
+            format!("prometheus_client.{}", base_class(m.kind))
         } else {
             let base = format!("_{}", camel(&m.name));
             let mut class = base.clone();
@@ -534,25 +487,10 @@ pub fn generate(catalogue: &Catalogue, file: &str, at: &Version) -> Result<Strin
         plans.push(Plan {
             metric: m,
             index,
-            status,
-            attribute,
+            status: m.status_at(at),
+            attribute: identifier(&m.name),
             class,
         });
-    }
-    // A metric named like private storage (`_m_3`) would shadow it.
-    for p in &plans {
-        if p.attribute.starts_with("_m_")
-            && p.attribute[3..].bytes().all(|b| b.is_ascii_digit())
-            && !p.attribute[3..].is_empty()
-        {
-            problems.push(format!(
-                "metric `{}` is named like the module's private storage; rename it",
-                p.metric.name
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(GenerateError { problems });
     }
 
     let mut out = String::new();
@@ -622,14 +560,11 @@ fn header(
          import re\n\
          import threading\n\
          import warnings\n\
-         from typing import (\n    TYPE_CHECKING,\n    Any,\n    Callable,\n    Dict,\n    FrozenSet,\n    \
-         Iterable,\n    List,\n    Mapping,\n    Optional,\n    Sequence,\n    Set,\n    Tuple,\n    \
-         Type,\n    TypeVar,\n    Union,\n    cast,\n)\n\n\
-         import prometheus_client\n\
-         from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, Info\n\n",
+         import typing as _t\n\n\
+         import prometheus_client\n\n",
     );
     out.push_str("__all__ = [\n");
-    for name in ["VERSION", "SHOW_HIDDEN_VALUE", "OVERFLOW_VALUE"] {
+    for name in PYTHON_CONSTS {
         let _ = writeln!(out, "    \"{name}\",");
     }
     for (_, name) in enums {
@@ -646,7 +581,7 @@ fn header(
         Some(v) => {
             let _ = writeln!(
                 out,
-                "SHOW_HIDDEN_VALUE: Optional[str] = {}\n\"\"\"The one show-hidden value valid at \
+                "SHOW_HIDDEN_VALUE: _t.Optional[str] = {}\n\"\"\"The one show-hidden value valid at \
                  {at} (the previous minor release): given to Metrics, it re-enables the hidden \
                  metrics.\"\"\"\n",
                 string_literal(&v.minor_line())
@@ -655,7 +590,7 @@ fn header(
         None => {
             let _ = writeln!(
                 out,
-                "SHOW_HIDDEN_VALUE: Optional[str] = None\n\"\"\"None: {at} is an X.0 release, with \
+                "SHOW_HIDDEN_VALUE: _t.Optional[str] = None\n\"\"\"None: {at} is an X.0 release, with \
                  no previous minor release whose hidden metrics could be re-enabled.\"\"\"\n"
             );
         }
@@ -671,7 +606,7 @@ fn header(
     );
     let _ = writeln!(
         out,
-        "_SHOW_HIDDEN_RELEASE: Optional[Tuple[int, int, int]] = {release}\n\
+        "_SHOW_HIDDEN_RELEASE: _t.Optional[_t.Tuple[int, int, int]] = {release}\n\
          _SHOW_HIDDEN_ERROR = {}\n",
         string_literal(&show_hidden_template(at))
     );
@@ -679,7 +614,7 @@ fn header(
 
 /// The module-level tables the support code consults.
 fn catalogue_tables(out: &mut String, catalogue: &Catalogue, at: &Version, plans: &[Plan<'_>]) {
-    out.push_str("_LOCAL_NAMES: Dict[str, str] = {\n");
+    out.push_str("_LOCAL_NAMES: _t.Dict[str, str] = {\n");
     for m in &catalogue.metrics {
         let local = string_literal(&m.name);
         let _ = writeln!(out, "    {local}: {local},");
@@ -695,19 +630,19 @@ fn catalogue_tables(out: &mut String, catalogue: &Catalogue, at: &Version, plans
         .filter(|l| matches!(l.kind, LabelKind::Open { .. }))
         .map(|l| l.name.as_str())
         .collect();
-    out.push_str("_OPEN_LABELS: FrozenSet[str] = frozenset(\n    (\n");
+    out.push_str("_OPEN_LABELS: _t.FrozenSet[str] = frozenset(\n    (\n");
     for l in open {
         let _ = writeln!(out, "        {},", string_literal(l));
     }
     out.push_str("    )\n)\n\n");
-    out.push_str("_RUNTIME_BUCKETS: Tuple[str, ...] = (\n");
+    out.push_str("_RUNTIME_BUCKETS: _t.Tuple[str, ...] = (\n");
     for p in plans {
         if p.metric.buckets == Some(Buckets::Runtime) {
             let _ = writeln!(out, "    {},", string_literal(&p.metric.full_name));
         }
     }
     out.push_str(")\n\n");
-    out.push_str("_REMOVED: Dict[str, str] = {\n");
+    out.push_str("_REMOVED: _t.Dict[str, str] = {\n");
     for m in catalogue.metrics.iter().filter(|m| m.is_introduced_at(at)) {
         if m.status_at(at) == Status::Removed {
             let _ = writeln!(
@@ -759,7 +694,7 @@ fn metric_class(out: &mut String, p: &Plan<'_>) {
         .iter()
         .map(|l| {
             let ty = match l.kind {
-                LabelKind::Closed { .. } => format!("Union[{}, str]", camel(&l.name)),
+                LabelKind::Closed { .. } => format!("_t.Union[{}, str]", camel(&l.name)),
                 LabelKind::Open { .. } => "str".to_owned(),
             };
             format!("{}: {ty}", identifier(&l.name))
@@ -773,7 +708,7 @@ fn metric_class(out: &mut String, p: &Plan<'_>) {
     };
     let _ = writeln!(
         out,
-        "    def labels(  # type: ignore[override]\n        self,\n{}    ) -> {base}:",
+        "    def labels(  # type: ignore[override]\n        self,\n{}    ) -> prometheus_client.{base}:",
         params
             .iter()
             .map(|p| format!("        {p},\n"))
@@ -859,10 +794,10 @@ fn metrics_class(
     out.push_str(&docstring(&doc, 4));
     out.push('\n');
     out.push_str(
-        "    def __init__(\n        self,\n        registry: Optional[CollectorRegistry] = REGISTRY,\n        \
-         show_hidden: Optional[str] = None,\n        disabled: Iterable[str] = (),\n        \
-         max_values: Optional[Mapping[str, int]] = None,\n        \
-         buckets: Optional[Mapping[str, Sequence[float]]] = None,\n        \
+        "    def __init__(\n        self,\n        registry: _t.Optional[prometheus_client.CollectorRegistry] = prometheus_client.REGISTRY,\n        \
+         show_hidden: _t.Optional[str] = None,\n        disabled: _t.Iterable[str] = (),\n        \
+         max_values: _t.Optional[_t.Mapping[str, int]] = None,\n        \
+         buckets: _t.Optional[_t.Mapping[str, _t.Sequence[float]]] = None,\n        \
          created_series: bool = False,\n    ) -> None:\n",
     );
     out.push_str(
@@ -917,7 +852,7 @@ fn metrics_class(
             p.index,
             p.class,
             if m.labels.is_empty() {
-                base_class(m.kind).to_owned()
+                format!("prometheus_client.{}", base_class(m.kind))
             } else {
                 p.class.clone()
             },
@@ -926,11 +861,11 @@ fn metrics_class(
             string_literal(&m.help_at(at)),
         );
     }
-    out.push_str("        self._labels: Dict[str, _Labels] = {\n");
+    out.push_str("        self._labels: _t.Dict[str, _Labels] = {\n");
     for p in plans {
         let _ = writeln!(
             out,
-            "            {}: cast(Any, self._m_{})._schema,",
+            "            {}: _t.cast(_t.Any, self._m_{})._schema,",
             string_literal(&p.metric.name),
             p.index
         );
@@ -946,7 +881,7 @@ fn metrics_class(
         for p in plans {
             let _ = writeln!(
                 out,
-                "                (cast(Any, self._m_{i})._schema, not isinstance(self._m_{i}, _StandIn)),",
+                "                (_t.cast(_t.Any, self._m_{i})._schema, not isinstance(self._m_{i}, _StandIn)),",
                 i = p.index
             );
         }
@@ -963,8 +898,8 @@ fn metrics_class(
          return self._labels[local].overflows\n\n",
     );
     out.push_str(
-        "    if not TYPE_CHECKING:\n\n        \
-         def __getattr__(self, name: str) -> Any:\n            \
+        "    if not _t.TYPE_CHECKING:\n\n        \
+         def __getattr__(self, name: str) -> _t.Any:\n            \
          message = _REMOVED.get(name)\n            \
          if message is not None:\n                raise AttributeError(message)\n            \
          raise AttributeError(\"%r object has no attribute %r\" % (type(self).__name__, name))\n",

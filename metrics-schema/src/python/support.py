@@ -2,8 +2,8 @@
 # Support code, the same in every generated module.
 # ---------------------------------------------------------------------------------------
 
-_W = TypeVar("_W")
-_F = TypeVar("_F", bound=Callable[..., Any])
+_W = _t.TypeVar("_W")
+_F = _t.TypeVar("_F", bound=_t.Callable[..., _t.Any])
 
 _RELEASE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?")
 
@@ -48,7 +48,7 @@ def _check_show_hidden(value: object) -> None:
     raise ValueError(_SHOW_HIDDEN_ERROR.replace("@VALUE@", _debug(value)))
 
 
-_WARNED: Set[str] = set()
+_WARNED: _t.Set[str] = set()
 _WARNED_LOCK = threading.Lock()
 
 
@@ -69,31 +69,31 @@ class _Labels:
     def __init__(
         self,
         metric: str,
-        names: Tuple[str, ...],
-        closed: Tuple[Optional[Type[enum.Enum]], ...],
-        max_values: Tuple[Optional[int], ...],
+        names: _t.Tuple[str, ...],
+        closed: _t.Tuple[_t.Optional[_t.Type[enum.Enum]], ...],
+        max_values: _t.Tuple[_t.Optional[int], ...],
     ) -> None:
         self.metric = metric
         self.names = names
         self._closed = closed
-        self._allowed: Tuple[Optional[FrozenSet[str]], ...] = tuple(
+        self._allowed: _t.Tuple[_t.Optional[_t.FrozenSet[str]], ...] = tuple(
             None if c is None else frozenset(str(m.value) for m in c) for c in closed
         )
         self._open = tuple(i for i, c in enumerate(closed) if c is None)
         self._max = tuple(max_values[i] for i in self._open)
-        self._seen: Tuple[Set[str], ...] = tuple(set() for _ in self._open)
-        self._rows: Set[Tuple[str, ...]] = set()
+        self._seen: _t.Tuple[_t.Set[str], ...] = tuple(set() for _ in self._open)
+        self._rows: _t.Set[_t.Tuple[str, ...]] = set()
         self._lock = threading.Lock()
         self.overflows = 0
         self._open_names = tuple(names[i] for i in self._open)
-        self.on_overflow: Optional[Callable[[str], None]] = None
+        self.on_overflow: _t.Optional[_t.Callable[[str], None]] = None
         """Called with the label's name for each bounded open label that overflowed."""
 
-    def bounded_open_labels(self) -> Tuple[str, ...]:
+    def bounded_open_labels(self) -> _t.Tuple[str, ...]:
         """The open labels with a ``max_values``: those the overflow counter reports."""
         return tuple(n for n, m in zip(self._open_names, self._max) if m is not None)
 
-    def bind(self, values: Tuple[object, ...], named: Mapping[str, object]) -> Tuple[object, ...]:
+    def bind(self, values: _t.Tuple[object, ...], named: _t.Mapping[str, object]) -> _t.Tuple[object, ...]:
         """Positional or keyword label values, in catalogue order."""
         if values and named:
             raise TypeError("%s: pass label values by position or by name, not both" % self.metric)
@@ -111,9 +111,9 @@ class _Labels:
             )
         return values
 
-    def check(self, values: Tuple[object, ...]) -> List[str]:
+    def check(self, values: _t.Tuple[object, ...]) -> _t.List[str]:
         """The label values as strings; ``ValueError`` for an undeclared closed value."""
-        out: List[str] = []
+        out: _t.List[str] = []
         for name, kind, allowed, value in zip(self.names, self._closed, self._allowed, values):
             if kind is None or allowed is None:
                 out.append(str(value.value) if isinstance(value, enum.Enum) else str(value))
@@ -134,7 +134,7 @@ class _Labels:
                 )
         return out
 
-    def values(self, values: Tuple[object, ...]) -> Tuple[str, ...]:
+    def values(self, values: _t.Tuple[object, ...]) -> _t.Tuple[str, ...]:
         """Checked values, with open values past their bound replaced by the overflow value."""
         out = self.check(values)
         if self._open:
@@ -145,7 +145,7 @@ class _Labels:
                     out[i] = v
         return tuple(out)
 
-    def _admit(self, key: Tuple[str, ...]) -> Tuple[str, ...]:
+    def _admit(self, key: _t.Tuple[str, ...]) -> _t.Tuple[str, ...]:
         with self._lock:
             if key in self._rows or all(v == OVERFLOW_VALUE for v in key):
                 return key
@@ -166,31 +166,31 @@ class _Labels:
             return key
 
 
-class _Counter(Counter):
+class _Counter(prometheus_client.Counter):
     _schema: _Labels
 
-    def _child(self, values: Tuple[object, ...]) -> Counter:
+    def _child(self, values: _t.Tuple[object, ...]) -> prometheus_client.Counter:
         return super().labels(*self._schema.values(values))
 
 
-class _Gauge(Gauge):
+class _Gauge(prometheus_client.Gauge):
     _schema: _Labels
 
-    def _child(self, values: Tuple[object, ...]) -> Gauge:
+    def _child(self, values: _t.Tuple[object, ...]) -> prometheus_client.Gauge:
         return super().labels(*self._schema.values(values))
 
 
-class _Histogram(Histogram):
+class _Histogram(prometheus_client.Histogram):
     _schema: _Labels
 
-    def _child(self, values: Tuple[object, ...]) -> Histogram:
+    def _child(self, values: _t.Tuple[object, ...]) -> prometheus_client.Histogram:
         return super().labels(*self._schema.values(values))
 
 
-class _Info(Info):
+class _Info(prometheus_client.Info):
     _schema: _Labels
 
-    def _child(self, values: Tuple[object, ...]) -> Info:
+    def _child(self, values: _t.Tuple[object, ...]) -> prometheus_client.Info:
         return super().labels(*self._schema.values(values))
 
 
@@ -218,7 +218,7 @@ class _StandIn:
         self._schema.check(self._schema.bind(values, named))
         return self
 
-    def inc(self, amount: float = 1, exemplar: Optional[Dict[str, str]] = None) -> None:
+    def inc(self, amount: float = 1, exemplar: _t.Optional[_t.Dict[str, str]] = None) -> None:
         return None
 
     def dec(self, amount: float = 1) -> None:
@@ -230,13 +230,13 @@ class _StandIn:
     def set_to_current_time(self) -> None:
         return None
 
-    def set_function(self, f: Callable[[], float]) -> None:
+    def set_function(self, f: _t.Callable[[], float]) -> None:
         return None
 
-    def observe(self, amount: float, exemplar: Optional[Dict[str, str]] = None) -> None:
+    def observe(self, amount: float, exemplar: _t.Optional[_t.Dict[str, str]] = None) -> None:
         return None
 
-    def info(self, val: Dict[str, str]) -> None:
+    def info(self, val: _t.Dict[str, str]) -> None:
         return None
 
     def time(self) -> _Timer:
@@ -245,7 +245,7 @@ class _StandIn:
     def track_inprogress(self) -> _Timer:
         return _Timer()
 
-    def count_exceptions(self, exception: Any = Exception) -> _Timer:
+    def count_exceptions(self, exception: _t.Any = Exception) -> _Timer:
         return _Timer()
 
     def remove(self, *labelvalues: object) -> None:
@@ -254,24 +254,24 @@ class _StandIn:
     def clear(self) -> None:
         return None
 
-    def collect(self) -> List[Any]:
+    def collect(self) -> _t.List[_t.Any]:
         return []
 
-    def describe(self) -> List[Any]:
+    def describe(self) -> _t.List[_t.Any]:
         return []
 
 
 def _make(
-    cls: Callable[..., _W],
+    cls: _t.Callable[..., _W],
     labels: _Labels,
     live: bool,
     help: str,
-    registry: Optional[CollectorRegistry],
-    **kwargs: Any,
+    registry: _t.Optional[prometheus_client.CollectorRegistry],
+    **kwargs: _t.Any,
 ) -> _W:
     """The metric, registered in ``registry``; its stand-in when not ``live``."""
     if not live:
-        return cast(_W, _StandIn(labels))
+        return _t.cast(_W, _StandIn(labels))
     metric = cls(labels.metric, help, labelnames=labels.names, registry=registry, **kwargs)
     setattr(metric, "_schema", labels)
     return metric
@@ -280,13 +280,13 @@ def _make(
 def _label_overflows(
     name: str,
     help: str,
-    registry: Optional[CollectorRegistry],
-    schemas: Sequence[Tuple[_Labels, bool]],
-) -> Counter:
+    registry: _t.Optional[prometheus_client.CollectorRegistry],
+    schemas: _t.Sequence[_t.Tuple[_Labels, bool]],
+) -> prometheus_client.Counter:
     """The label-overflow counter ``name``: one series per bounded open label of every
     live metric, 0 from the start, counted when a lookup of that metric goes to its
     overflow series because of that label (as the Rust runtime's ``LabelOverflows``)."""
-    counter = Counter(name, help, labelnames=("metric", "label"), registry=registry)
+    counter = prometheus_client.Counter(name, help, labelnames=("metric", "label"), registry=registry)
     for schema, live in schemas:
         if not live:
             continue
@@ -299,15 +299,15 @@ def _label_overflows(
     return counter
 
 
-def _limit(overrides: Mapping[str, int], label: str, default: Optional[int]) -> Optional[int]:
+def _limit(overrides: _t.Mapping[str, int], label: str, default: _t.Optional[int]) -> _t.Optional[int]:
     return overrides.get(label, default)
 
 
 def _options(
-    disabled: Iterable[str],
-    max_values: Optional[Mapping[str, int]],
-    buckets: Optional[Mapping[str, Sequence[float]]],
-) -> Tuple[FrozenSet[str], Mapping[str, int], Mapping[str, Tuple[float, ...]]]:
+    disabled: _t.Iterable[str],
+    max_values: _t.Optional[_t.Mapping[str, int]],
+    buckets: _t.Optional[_t.Mapping[str, _t.Sequence[float]]],
+) -> _t.Tuple[_t.FrozenSet[str], _t.Mapping[str, int], _t.Mapping[str, _t.Tuple[float, ...]]]:
     """Checks the run-time options against the catalogue: unknown names are errors."""
     if isinstance(disabled, str):
         raise TypeError("disabled must be a collection of metric names, not a str")

@@ -10,7 +10,7 @@ use metrics_schema::catalogue::{Buckets as CatBuckets, MetricKind};
 use metrics_schema::codegen::{Input, expand};
 use metrics_schema::descriptor::{Descriptor, Stage as DStage, descriptors};
 use metrics_schema::lifecycle::Version;
-use metrics_schema::{Options, check};
+use metrics_schema::{Options, check, python};
 use metrics_schema_runtime as rt;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -108,6 +108,11 @@ fn promise(text: &str, version: &str) -> Result<bool, TestCaseError> {
             "lint clean but codegen failed: {e}\n{text}"
         )));
     }
+    if let Err(e) = python::generate(cat, "m.toml", &v) {
+        return Err(TestCaseError::fail(format!(
+            "lint clean but Python codegen failed: {e}\n{text}"
+        )));
+    }
     let descs = descriptors(cat, &v);
     let mut run_options = rt::Options::new();
     for d in &descs {
@@ -162,6 +167,11 @@ const NAMES: &[&str] = &[
     "news",
     "Version",
     "build_info",
+    "class",
+    "class_",
+    "labels",
+    "timer",
+    "counter",
 ];
 
 /// Names that generated code, the runtime or Prometheus treat specially (mostly refused).
@@ -177,6 +187,12 @@ const EDGE_NAMES: &[&str] = &[
     "r_family",
     "R_NAME",
     "__metrics_schema_new_0",
+    "overflow_count",
+    "shows_hidden",
+    "_m_0",
+    "_Labels",
+    "__init__",
+    "property",
 ];
 
 fn name() -> impl Strategy<Value = &'static str> {
@@ -195,6 +211,8 @@ fn metric() -> impl Strategy<Value = String> {
                 "[\"c0\", \"c1\", \"c2\", \"c3\", \"c4\", \"c5\", \"c6\"]",
                 "[\"model\", \"reason\", \"c0\"]",
                 "[\"type\", \"self\"]",
+                "[\"self\", \"self_\"]",
+                "[\"counter\", \"class\", \"model\"]",
             ][..]
         )
         .prop_map(|v| ("labels", v.to_owned())),
@@ -254,11 +272,12 @@ fn catalogue() -> impl Strategy<Value = String> {
     );
     (namespace, prop::collection::vec(metric(), 1..5)).prop_map(|(ns, metrics)| {
         let mut text = format!("[catalogue]\n{ns}\n");
-        for label in ["le", "model", "engine", "type"] {
+        for label in ["le", "model", "engine", "type", "self_", "class"] {
             text.push_str(&format!("[labels.{label}]\nmax_values = 4\n"));
         }
         text.push_str("[labels.self]\nvalues = [\"0\", \"self\"]\n");
         text.push_str("[labels.reason]\nvalues = [\"stop\", \"length\"]\n");
+        text.push_str("[labels.counter]\nvalues = [\"a\", \"b\"]\n");
         for i in 0..7 {
             text.push_str(&format!("[labels.c{i}]\nvalues = [\"a\", \"b\"]\n"));
         }
@@ -317,19 +336,23 @@ fn edge_catalogues() {
     assert!(clean(&text));
 }
 
-/// The catalogue the macro's trybuild pass case `edge_names.rs` compiles and records into
-/// is lint clean and keeps the promise here too, so that case tests the promise.
+/// The catalogues the macro's trybuild pass case `edge_names.rs` and the Python end-to-end
+/// test (`tests/tests/python_codegen.rs`) generate, build and record into are lint clean
+/// and keep the promise here too, so that those cases test the promise.
 #[test]
-fn the_trybuild_edge_catalogue_is_clean() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../macros/tests/ui/catalogues/edges.toml"
-    );
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(
-        promise(&text, "1.0.0").unwrap(),
-        "edges.toml has lint errors"
-    );
+fn the_edge_catalogues_are_clean() {
+    for path in [
+        "../macros/tests/ui/catalogues/edges.toml",
+        "tests/python/edges.toml",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            promise(&text, "1.0.0").unwrap(),
+            "{} has lint errors",
+            path.display()
+        );
+    }
 }
 
 /// The property is not vacuous: a good share of generated catalogues pass lint.
