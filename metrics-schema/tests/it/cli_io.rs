@@ -8,7 +8,9 @@ use std::fs::{self, File};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use support::{code, command, entries, example, repo, scratch, stderr, stdout, write};
+use support::{
+    code, command, entries, example, repo, schema_stdin, scratch, stderr, stdout, write,
+};
 
 const ERRORS: &str = "[[metric]]\nname = \"queue\"\ntype = \"gauge\"\nhelpp = \"x\"\n";
 const WARNINGS_ONLY: &str =
@@ -211,28 +213,9 @@ fn inputs_larger_than_the_limit_are_refused() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
-/// Runs `schema` with `args`, `text` on standard input.
-fn with_stdin(args: &[&str], text: &str) -> Output {
-    use std::io::Write;
-    let mut child = command()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn a_dash_reads_standard_input() {
-    let out = with_stdin(&["lint", "-"], WARNINGS_ONLY);
+    let out = schema_stdin(&["lint", "-"], WARNINGS_ONLY);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
         stdout(&out).contains(" --> <stdin>:2:1"),
@@ -240,7 +223,7 @@ fn a_dash_reads_standard_input() {
         stdout(&out)
     );
     let rules = fs::read_to_string(repo("tests/fixtures/legacy-rules.yml")).unwrap();
-    let out = with_stdin(
+    let out = schema_stdin(
         &[
             "check-refs",
             &example(),

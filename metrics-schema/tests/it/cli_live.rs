@@ -5,38 +5,31 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use metrics_schema::live::fetch::{Limits, fetch};
 
+use crate::support;
+
+/// Runs `schema` with `args`, and `stdin` (or nothing) on its standard input.
 fn schema(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_schema"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
+    support::schema_stdin(args, stdin.unwrap_or(""))
 }
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Writes `content` to a file `name` of this process's scratch directory.
 fn tmp(name: &str, content: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("cli-live-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path.display().to_string()
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    support::write(
+        DIR.get_or_init(|| support::scratch("cli-live")),
+        name,
+        content.as_bytes(),
+    )
 }
 
 const CATALOGUE: &str = r#"[catalogue]
@@ -185,10 +178,10 @@ fn exit_codes_and_formats() {
 #[test]
 fn import_then_check_live_round_trips() {
     let scrape = tmp("import.txt", SCRAPE);
-    let out_path = std::env::temp_dir()
-        .join(format!("cli-live-{}", std::process::id()))
-        .join("imported.toml");
-    let out_path = out_path.display().to_string();
+    let out_path = std::path::Path::new(&scrape)
+        .with_file_name("imported.toml")
+        .display()
+        .to_string();
     let out = schema(&["import", &scrape, "-o", &out_path], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("imported 3 metric(s) in namespace `app`"));

@@ -4,19 +4,12 @@
 //! an alpha baseline's breaking changes errors.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support::{schema_in as schema, scratch};
 
 use metrics_schema::lifecycle::Version;
 use metrics_schema::manifest::{self, PackageVersion};
-
-fn schema(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schema"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run schema")
-}
 
 fn text(out: &Output) -> (i32, String, String) {
     (
@@ -26,44 +19,13 @@ fn text(out: &Output) -> (i32, String, String) {
     )
 }
 
-/// A fresh directory for one test's files (outside any Cargo workspace).
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("schema-versions-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
-}
-
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
 
 /// Deprecated in 1.2, hidden from 1.3.0, removed from 1.4.0; `fresh` only since 2.0.
-const CATALOGUE: &str = r#"
-[catalogue]
-namespace = "engine"
-
-[[metric]]
-name = "request_latency_seconds"
-type = "gauge"
-unit = "seconds"
-help = "Latency."
-
-[[metric]]
-name = "old_latency_seconds"
-type = "gauge"
-unit = "seconds"
-help = "Latency, by the old name."
-deprecated = "1.2"
-replaced_by = "request_latency_seconds"
-
-[[metric]]
-name = "fresh"
-type = "gauge"
-help = "New in 2.0."
-since = "2.0"
-"#;
+const CATALOGUE: &str = include_str!("../fixtures/deprecation_window.toml");
 
 /// A workspace at 1.3.0 whose member `engine` inherits the version and holds the catalogue.
 fn workspace(test: &str) -> PathBuf {

@@ -255,18 +255,7 @@ help = "New."
 
 #[test]
 fn metrics_introduced_after_the_version_are_not_generated() {
-    let text = r#"
-[[metric]]
-name = "requests"
-type = "counter"
-help = "Requests."
-
-[[metric]]
-name = "queue_depth"
-type = "gauge"
-help = "Requests waiting."
-since = "0.20"
-"#;
+    let text = include_str!("../fixtures/introduced_later.toml");
     // Before its `since`: no field, no constants, no accessor, no removed-metric trait.
     let code = at(text, "0.11.2").unwrap();
     assert!(code.contains("pub const REQUESTS_NAME"), "{code}");

@@ -6,25 +6,8 @@
 
 use metrics_schema::codegen::{ErrorKind, Input, expand};
 
-const CATALOGUE: &str = r#"
-[catalogue]
-namespace = "engine"
-
-[[metric]]
-name = "request_latency_seconds"
-type = "gauge"
-unit = "seconds"
-help = "Latency."
-
-[[metric]]
-name = "old_latency_seconds"
-type = "gauge"
-unit = "seconds"
-help = "Latency, by the old name."
-deprecated = "1.2"
-replaced_by = "request_latency_seconds"
-note = "Same value, new name."
-"#;
+/// Deprecated in 1.2, hidden from 1.3.0, removed from 1.4.0; `fresh` only since 2.0.
+const CATALOGUE: &str = include_str!("../fixtures/deprecation_window.toml");
 
 fn at(version: &str) -> String {
     let input = Input {

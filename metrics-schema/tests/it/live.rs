@@ -86,52 +86,7 @@ fn live_examples_fire_and_are_clean() {
     }
 }
 
-const CATALOGUE: &str = r#"[catalogue]
-namespace = "app"
-separator = ":"
-allow = ["name-colon"]
-external = ["process_*"]
-
-[labels.model_name]
-max_values = 4
-[labels.reason]
-values = ["stop", "length"]
-
-[buckets]
-latency = [0.5, 1.0]
-
-[[metric]]
-name = "requests"
-type = "counter"
-help = "Requests finished."
-labels = ["model_name", "reason"]
-
-[[metric]]
-name = "latency_seconds"
-type = "histogram"
-unit = "seconds"
-help = "Latency."
-buckets = "latency"
-
-[[metric]]
-name = "cache_usage_perc"
-type = "gauge"
-help = "Cache usage."
-deprecated = "1.1.0"
-replaced_by = "cache_usage"
-allow = ["unit-suffix"]
-
-[[metric]]
-name = "cache_usage"
-type = "gauge"
-help = "Cache usage, from 0 to 1."
-
-[[metric]]
-name = "build"
-type = "info"
-help = "Build information."
-labels = ["model_name"]
-"#;
+const CATALOGUE: &str = include_str!("../fixtures/live_app.toml");
 
 const SCRAPE: &str = "# HELP app:requests Requests finished.
 # TYPE app:requests counter

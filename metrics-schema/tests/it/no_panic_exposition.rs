@@ -26,29 +26,7 @@ s{quantile=\"0.5\"} NaN
 # EOF
 ";
 
-const CATALOGUE: &str = r#"[catalogue]
-namespace = "app"
-separator = ":"
-allow = ["name-colon"]
-
-[labels.model_name]
-max_values = 1
-[labels.reason]
-values = ["stop"]
-
-[[metric]]
-name = "requests"
-type = "counter"
-help = "Requests."
-labels = ["model_name", "reason"]
-
-[[metric]]
-name = "latency_seconds"
-type = "histogram"
-unit = "seconds"
-help = "Latency."
-buckets = [0.5]
-"#;
+const CATALOGUE: &str = include_str!("../fixtures/live_app.toml");
 
 /// `VALID` with edits: (position, byte to insert or none to delete).
 fn mutated() -> impl Strategy<Value = String> {

@@ -38,21 +38,7 @@ fn a_major_release_has_no_show_hidden_value() {
 
 #[test]
 fn metrics_introduced_after_the_version_are_absent() {
-    let text = r#"
-[catalogue]
-namespace = "engine"
-
-[[metric]]
-name = "requests"
-type = "counter"
-help = "Requests."
-
-[[metric]]
-name = "queue_depth"
-type = "gauge"
-help = "Requests waiting."
-since = "0.20"
-"#;
+    let text = include_str!("../fixtures/introduced_later.toml");
     let before = module_at(text, "0.11.2").unwrap();
     assert!(before.contains("def requests(self)"), "{before}");
     assert!(!before.contains("def queue_depth(self)"), "{before}");

@@ -2,8 +2,9 @@
 //! scratch directories. Each test binary uses a part of it.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The `schema` command, colour left to its default and `NO_COLOR` unset.
@@ -25,6 +26,22 @@ pub fn schema_in(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .output()
         .expect("run schema")
+}
+
+/// Runs `schema` with `args`, `input` on its standard input (closed after it).
+pub fn schema_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = command()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run schema");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    // A command that does not read its input may exit first: a closed pipe is no error.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    child.wait_with_output().expect("wait for schema")
 }
 
 /// The exit code (the process was not killed by a signal).
