@@ -9,7 +9,7 @@
 //! and fails when its tool is missing: CI can never pass by skipping.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command};
 
 /// The repository root.
 pub fn workspace_root() -> &'static Path {
@@ -42,6 +42,25 @@ pub fn python_with(module: &str) -> PathBuf {
          test without it"
     );
     python
+}
+
+/// A child process (a Prometheus server, an exporter) killed when dropped, so a failing
+/// test leaves nothing running.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A loopback port free at the time of the call, for a server the test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind a loopback port")
+        .port()
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {

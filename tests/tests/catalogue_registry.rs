@@ -7,6 +7,7 @@
 #![allow(deprecated)]
 
 use crate::catalogue_support;
+use crate::runtime_support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -182,20 +183,7 @@ fn several_catalogues_share_one_registry_and_one_endpoint() {
     assert_eq!(registry.collectors().len(), (45 + 1) + (4 + 1) + 2);
 
     // One /metrics for all of them.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let served = Arc::clone(&registry);
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let _ = metrics_schema_runtime::http::serve(listener, served).await;
-        });
-    });
+    let addr = runtime_support::serve(Arc::clone(&registry));
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))

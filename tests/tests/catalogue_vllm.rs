@@ -19,7 +19,9 @@ mod v0_9 {
 mod v0_10 {
     metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.10.1");
 }
-mod v0_11 {
+/// The catalogue at 0.11.2, also recorded into by the Python comparison
+/// (`python_codegen.rs`).
+pub(crate) mod v0_11 {
     metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.11.2");
 }
 mod v0_12_rc {
@@ -74,7 +76,9 @@ const RUNTIME_BUCKETS: [&str; 5] = [
 ];
 
 /// `options` with [`TOKEN_BOUNDS`] for every start-up histogram.
-fn with_bounds(mut options: metrics_schema_runtime::Options) -> metrics_schema_runtime::Options {
+pub(crate) fn with_bounds(
+    mut options: metrics_schema_runtime::Options,
+) -> metrics_schema_runtime::Options {
     for name in RUNTIME_BUCKETS {
         options = options.buckets(name, &TOKEN_BOUNDS);
     }
@@ -82,7 +86,8 @@ fn with_bounds(mut options: metrics_schema_runtime::Options) -> metrics_schema_r
 }
 
 /// Records into every metric of the 0.11.2 catalogue through its generated accessors.
-fn record_everything(m: &v0_11::Metrics) {
+/// `RECORD_EVERYTHING` of `python_codegen.rs` records the same values from Python.
+pub(crate) fn record_everything(m: &v0_11::Metrics) {
     use v0_11::FinishedReason;
     let (model, engine) = ("llama", "0");
     for reason in FinishedReason::ALL {

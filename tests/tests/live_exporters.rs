@@ -9,7 +9,7 @@
 //! absent, a failure when the environment variable `CI` is set.
 
 use std::io::Write;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use metrics_schema::exposition::{Exposition, Format, parse};
@@ -17,25 +17,7 @@ use metrics_schema::import::{ImportOptions, import};
 use metrics_schema::lifecycle::Version;
 use metrics_schema::live::{self, LiveReport, fetch};
 use metrics_schema::{Options, Severity, Source, check};
-use metrics_schema_tests::{python_with, tool};
-
-/// A child process killed when dropped.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use metrics_schema_tests::{Process, free_port, python_with, tool};
 
 /// Scrapes `url` until it answers (bounded).
 fn scrape(url: &str) -> String {

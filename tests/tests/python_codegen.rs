@@ -8,6 +8,7 @@
 // included, on purpose: their exposition must match Python's too.
 #![allow(deprecated)]
 
+use crate::catalogue_vllm::{record_everything, v0_11, with_bounds};
 use crate::runtime_support;
 
 use std::collections::BTreeMap;
@@ -16,13 +17,9 @@ use std::process::{Command, Output};
 
 use metrics_schema::lifecycle::{Status, Version, check_show_hidden};
 use metrics_schema::{Options, load, python};
-use metrics_schema_runtime::{Format, Registry};
+use metrics_schema_runtime::{Format, MetricSet, Registry};
 use metrics_schema_tests::{python_with, tool, workspace_root};
 use runtime_support::{ParsedFamily, compare, python_parse};
-
-mod v0_11 {
-    metrics_schema_runtime::catalogue!("../examples/vllm/metrics.toml", version = "0.11.2");
-}
 
 /// Names the Python module must keep apart from its own (the fixture says which).
 mod edges {
@@ -209,35 +206,47 @@ fn vllm_modules_record_and_expose_at_several_versions() {
 }
 
 /// The same values, recorded through the Rust runtime and through the Python module.
-const RECORD_SAME: &str = r#"
+/// The values `catalogue_vllm::record_everything` records, recorded from Python.
+const RECORD_EVERYTHING: &str = r#"
 import sys, warnings
 import prometheus_client
-from prometheus_client import CollectorRegistry
 import vllm_metrics as m
 
 warnings.simplefilter("ignore", DeprecationWarning)
-registry = CollectorRegistry()
-x = m.Metrics(registry=registry, show_hidden="0.10", buckets={name: [1, 2, 5, 10, 20, 50] for name in m._RUNTIME_BUCKETS})
+registry = prometheus_client.CollectorRegistry()
+bounds = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0]
+x = m.Metrics(registry=registry, show_hidden="0.10", buckets={name: bounds for name in m._RUNTIME_BUCKETS})
 model, engine = "llama", "0"
 for reason in m.FinishedReason:
     x.request_success.labels(model, engine, reason).inc()
+x.corrupted_requests.labels(model, engine).inc()
 x.prompt_tokens.labels(model, engine).inc(512)
 x.generation_tokens.labels(model_name=model, engine=engine).inc(128)
-x.num_preemptions.labels(model, engine).inc()
+x.request_prompt_tokens.labels(model, engine).observe(512.0)
+x.request_generation_tokens.labels(model, engine).observe(128.0)
+x.request_max_num_generation_tokens.labels(model, engine).observe(256.0)
+x.request_params_max_tokens.labels(model, engine).observe(256.0)
 x.request_params_n.labels(model, engine).observe(2.0)
 x.e2e_request_latency_seconds.labels(model, engine).observe(0.9)
 x.time_to_first_token_seconds.labels(model, engine).observe(0.03)
 x.inter_token_latency_seconds.labels(model, engine).observe(0.02)
 x.request_prefill_time_seconds.labels(model, engine).observe(0.2)
 x.request_decode_time_seconds.labels(model, engine).observe(0.7)
+x.request_inference_time_seconds.labels(model, engine).observe(0.9)
+x.request_queue_time_seconds.labels(model, engine).observe(0.01)
+x.request_time_per_output_token_seconds.labels(model, engine).observe(0.02)
 x.time_per_output_token_seconds.labels(model, engine).observe(0.02)
 x.num_requests_running.labels(model, engine).set(3.0)
 x.num_requests_waiting.labels(model, engine).set(1.0)
-x.request_queue_time_seconds.labels(model, engine).observe(0.01)
+x.num_preemptions.labels(model, engine).inc()
 x.iteration_tokens_total.labels(model, engine).observe(640.0)
 x.kv_cache_usage_perc.labels(model, engine).set(0.25)
 x.prefix_cache_hits.labels(model, engine).inc(64)
 x.prefix_cache_queries.labels(model, engine).inc(100)
+x.external_prefix_cache_hits.labels(model, engine).inc(16)
+x.external_prefix_cache_queries.labels(model, engine).inc(32)
+x.mm_cache_hits.labels(model, engine).inc()
+x.mm_cache_queries.labels(model, engine).inc(2)
 x.gpu_cache_usage_perc.labels(model, engine).set(0.25)
 x.gpu_prefix_cache_hits.labels(model, engine).inc(64)
 x.gpu_prefix_cache_queries.labels(model, engine).inc(100)
@@ -247,45 +256,33 @@ x.spec_decode_num_accepted_tokens.labels(model, engine).inc(3)
 for position in ["0", "1", "2"]:
     x.spec_decode_num_accepted_tokens_per_pos.labels(model, engine, position).inc()
 x.nixl_num_failed_transfers.labels(model, engine).inc()
+x.nixl_num_failed_notifications.labels(model, engine).inc()
 x.nixl_xfer_time_seconds.labels(model, engine).observe(0.05)
+x.nixl_post_time_seconds.labels(model, engine).observe(0.002)
+x.nixl_bytes_transferred.labels(model, engine).observe(1048576.0)
+x.nixl_num_descriptors.labels(model, engine).observe(64.0)
+x.engine_sleep_state.labels(model, engine, "awake").set(1.0)
+x.cache_config_info.set(1.0)
+x.lora_requests_info.labels("4", "", "").set(1.0)
 sys.stdout.write(prometheus_client.generate_latest(registry).decode())
 "#;
 
-fn record_same(m: &v0_11::Metrics) {
-    use v0_11::FinishedReason;
-    let (model, engine) = ("llama", "0");
-    for reason in FinishedReason::ALL {
-        m.request_success(model, engine, reason).inc();
-    }
-    m.prompt_tokens(model, engine).inc_by(512);
-    m.generation_tokens(model, engine).inc_by(128);
-    m.num_preemptions(model, engine).inc();
-    m.request_params_n(model, engine).observe(2.0);
-    m.e2e_request_latency_seconds(model, engine).observe(0.9);
-    m.time_to_first_token_seconds(model, engine).observe(0.03);
-    m.inter_token_latency_seconds(model, engine).observe(0.02);
-    m.request_prefill_time_seconds(model, engine).observe(0.2);
-    m.request_decode_time_seconds(model, engine).observe(0.7);
-    m.time_per_output_token_seconds(model, engine).observe(0.02);
-    m.num_requests_running(model, engine).set(3.0);
-    m.num_requests_waiting(model, engine).set(1.0);
-    m.request_queue_time_seconds(model, engine).observe(0.01);
-    m.iteration_tokens_total(model, engine).observe(640.0);
-    m.kv_cache_usage_perc(model, engine).set(0.25);
-    m.prefix_cache_hits(model, engine).inc_by(64);
-    m.prefix_cache_queries(model, engine).inc_by(100);
-    m.gpu_cache_usage_perc(model, engine).set(0.25);
-    m.gpu_prefix_cache_hits(model, engine).inc_by(64);
-    m.gpu_prefix_cache_queries(model, engine).inc_by(100);
-    m.spec_decode_num_drafts(model, engine).inc();
-    m.spec_decode_num_draft_tokens(model, engine).inc_by(4);
-    m.spec_decode_num_accepted_tokens(model, engine).inc_by(3);
-    for position in ["0", "1", "2"] {
-        m.spec_decode_num_accepted_tokens_per_pos(model, engine, position)
-            .inc();
-    }
-    m.nixl_num_failed_transfers(model, engine).inc();
-    m.nixl_xfer_time_seconds(model, engine).observe(0.05);
+/// What `script` (which prints a generated module's exposition) exposes, and what the
+/// Rust runtime exposes for `metrics`, both read by Python's parser and sorted.
+fn python_and_rust(
+    python: &Path,
+    dir: &Path,
+    script: &str,
+    metrics: &impl MetricSet,
+) -> (Vec<ParsedFamily>, Vec<ParsedFamily>) {
+    let python_text = stdout_ok(&run_python(python, dir, script, &[]), "python");
+    let registry = Registry::new();
+    registry.register(metrics).unwrap();
+    let rust_text = registry.encode_to_string(Format::Text);
+    let mut parsed = python_parse(python, &[(python_text, false), (rust_text, false)]).into_iter();
+    let from_python = sorted(parsed.next().unwrap().expect("python's exposition parses"));
+    let from_rust = sorted(parsed.next().unwrap().expect("rust's exposition parses"));
+    (from_python, from_rust)
 }
 
 /// Families sorted by name, samples by name and labels (`le` as a number).
@@ -318,26 +315,10 @@ fn python_exposition_equals_the_rust_runtimes() {
     let python = python_with("prometheus_client");
     let dir = scratch("equal");
     generate("examples/vllm/metrics.toml", "0.11.2", &dir, "vllm_metrics");
-    let python_text = stdout_ok(&run_python(&python, &dir, RECORD_SAME, &[]), "python");
-
-    let mut options = v0_11::Metrics::options(Some("0.10")).unwrap();
-    for name in [
-        "vllm:request_prompt_tokens",
-        "vllm:request_generation_tokens",
-        "vllm:request_max_num_generation_tokens",
-        "vllm:request_params_max_tokens",
-    ] {
-        options = options.buckets(name, &[1.0, 2.0, 5.0, 10.0, 20.0, 50.0]);
-    }
+    let options = with_bounds(v0_11::Metrics::options(Some("0.10")).unwrap());
     let metrics = v0_11::Metrics::new(&options).unwrap();
-    record_same(&metrics);
-    let registry = Registry::new();
-    registry.register(&metrics).unwrap();
-    let rust_text = registry.encode_to_string(Format::Text);
-
-    let mut parsed = python_parse(&python, &[(python_text, false), (rust_text, false)]).into_iter();
-    let from_python = sorted(parsed.next().unwrap().expect("python's exposition parses"));
-    let from_rust = sorted(parsed.next().unwrap().expect("rust's exposition parses"));
+    record_everything(&metrics);
+    let (from_python, from_rust) = python_and_rust(&python, &dir, RECORD_EVERYTHING, &metrics);
     let vllm = load(
         workspace_root().join("examples/vllm/metrics.toml"),
         &Options::default(),
@@ -412,8 +393,6 @@ fn edge_names_work_in_python_as_in_rust() {
     let python = python_with("prometheus_client");
     let dir = scratch("edges");
     generate(EDGES, "1.0.0", &dir, "edge_metrics");
-    let python_text = stdout_ok(&run_python(&python, &dir, RECORD_EDGES, &[]), "python");
-
     let m = edges::Metrics::new(&edges::Metrics::options(None).unwrap()).unwrap();
     m.labels(edges::Counter::A, "c", edges::Labels::L).inc();
     // An open value's series has every combination of the closed labels in Rust: both.
@@ -429,13 +408,7 @@ fn edge_names_work_in_python_as_in_rust() {
     m.histogram(edges::Any::N0).inc();
     m.typing().set(1.0);
     m.r#enum().inc();
-    let registry = Registry::new();
-    registry.register(&m).unwrap();
-    let rust_text = registry.encode_to_string(Format::Text);
-
-    let mut parsed = python_parse(&python, &[(python_text, false), (rust_text, false)]).into_iter();
-    let from_python = sorted(parsed.next().unwrap().expect("python's exposition parses"));
-    let from_rust = sorted(parsed.next().unwrap().expect("rust's exposition parses"));
+    let (from_python, from_rust) = python_and_rust(&python, &dir, RECORD_EDGES, &m);
     assert_eq!(
         from_rust.len(),
         10,

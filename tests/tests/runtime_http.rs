@@ -50,20 +50,7 @@ fn serve() -> Fixture {
         .unwrap();
     requests.with(["llama"], ()).inc_by(5);
     latency.observe(0.3);
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let served = Arc::clone(&registry);
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            http::serve(listener, served).await.unwrap();
-        });
-    });
+    let addr = runtime_support::serve(Arc::clone(&registry));
     Fixture {
         addr,
         registry,

@@ -3,33 +3,16 @@
 //! series with the values and hostile label values that were recorded.
 
 use crate::demo;
+use crate::runtime_support;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use metrics_schema_runtime::http;
-use metrics_schema_tests::tool;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use metrics_schema_tests::{Process, free_port, tool};
 
 /// `GET path` on `addr`; the body, or `None` when the server is not answering yet.
 fn http_get(addr: SocketAddr, path: &str) -> Option<String> {
@@ -67,20 +50,7 @@ fn prometheus_scrapes_and_stores_the_exposition() {
     let registry = Arc::new(demo.registry);
 
     // The endpoint, on its own runtime thread.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let target = listener.local_addr().unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let served = Arc::clone(&registry);
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            http::serve(listener, served).await.unwrap();
-        });
-    });
+    let target = runtime_support::serve(Arc::clone(&registry));
 
     let dir = std::env::temp_dir().join(format!("runtime-prometheus-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -95,7 +65,7 @@ fn prometheus_scrapes_and_stores_the_exposition() {
     )
     .unwrap();
     let web: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let _server = Server(
+    let _server = Process(
         Command::new(&prometheus)
             .arg(format!("--config.file={}", config.display()))
             .arg(format!(

@@ -10,30 +10,12 @@ use crate::support;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use metrics_schema_tests::tool;
+use metrics_schema_tests::{Process, free_port, tool};
 use serde_json::Value;
 use support::{Engine, idle_metrics, request, start, try_start};
-
-/// A child process killed when dropped.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn encode(expr: &str) -> String {
     expr.bytes()

@@ -29,6 +29,29 @@ pub struct ParsedFamily {
     pub samples: Vec<Sample_>,
 }
 
+/// Serves `registry`'s `/metrics` (`http::serve`) on a loopback port, from a thread of its
+/// own for the rest of the test process; returns the address.
+pub fn serve(registry: std::sync::Arc<Registry>) -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let addr = listener.local_addr().expect("bound address");
+    listener
+        .set_nonblocking(true)
+        .expect("non-blocking listener");
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+            metrics_schema_runtime::http::serve(listener, registry)
+                .await
+                .expect("serve /metrics");
+        });
+    });
+    addr
+}
+
 /// Values equal as exposed: NaN equals NaN; `-0` equals `0` (both formats write `0`).
 pub fn same_value(a: f64, b: f64) -> bool {
     (a.is_nan() && b.is_nan()) || a == b
@@ -357,4 +380,134 @@ pub fn check_histograms(samples: &[Sample_], family: &str) -> usize {
         series += 1;
     }
     series
+}
+
+/// Generated registries for the property tests of the encoders (`runtime_roundtrip.rs`)
+/// and of the exposition parser (`exposition_parser.rs`): arbitrary label values (any
+/// unicode, quotes, backslashes, newlines, braces, the empty string) and arbitrary floats
+/// in a gauge, a counter, a histogram with generated bounds, and an info metric.
+pub mod arbitrary {
+    use metrics_schema_runtime::*;
+    use proptest::prelude::*;
+
+    /// The gauge: labels `a` and `b`.
+    pub const GAUGE: &str = "arbitrary_value";
+    /// The histogram: label `a`, bounds from the case.
+    pub const HISTOGRAM: &str = "arbitrary_latency_seconds";
+
+    static VALUES: MetricDesc = MetricDesc {
+        name: GAUGE,
+        help: "Arbitrary label values and floats: \\ \" \n ☃.",
+        unit: None,
+        metric_type: MetricType::Gauge,
+        stage: Stage::Active,
+        labels: &[LabelDesc::open("a", 64), LabelDesc::open("b", 64)],
+        buckets: Buckets::None,
+    };
+
+    static COUNTER: MetricDesc = MetricDesc {
+        name: "arbitrary_events",
+        help: "Counted events.",
+        unit: None,
+        metric_type: MetricType::Counter,
+        stage: Stage::Active,
+        labels: &[LabelDesc::open("a", 64)],
+        buckets: Buckets::None,
+    };
+
+    static HIST: MetricDesc = MetricDesc {
+        name: HISTOGRAM,
+        help: "Arbitrary bucket bounds and observations.",
+        unit: Some("seconds"),
+        metric_type: MetricType::Histogram,
+        stage: Stage::Active,
+        labels: &[LabelDesc::open("a", 64)],
+        buckets: Buckets::Runtime,
+    };
+
+    static INFO: MetricDesc = MetricDesc {
+        name: "arbitrary_build",
+        help: "Build information.",
+        unit: None,
+        metric_type: MetricType::Info,
+        stage: Stage::Active,
+        labels: &[LabelDesc::open("version", 4)],
+        buckets: Buckets::None,
+    };
+
+    /// Any `f64`, specials and subnormals included.
+    pub fn any_f64() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            any::<u64>().prop_map(f64::from_bits),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(f64::NEG_INFINITY),
+            Just(0.0),
+            Just(-0.0),
+            Just(5e-324),
+            Just(f64::MAX),
+            Just(f64::MIN),
+            (-1e7f64..1e7),
+        ]
+    }
+
+    /// Label values: any unicode, with the characters that need escaping made frequent.
+    pub fn label_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[\"\\\\\n a-z☃{},=#]{0,12}",
+            Just(String::new()),
+        ]
+    }
+
+    /// Gauge series `(a, b, value)`, counter series `(a, count)`, histogram bounds and
+    /// observations.
+    pub type Case = (
+        Vec<(String, String, f64)>,
+        Vec<(String, u64)>,
+        Vec<f64>,
+        Vec<f64>,
+    );
+
+    /// Generated cases.
+    pub fn case() -> impl Strategy<Value = Case> {
+        (
+            prop::collection::vec((label_value(), label_value(), any_f64()), 1..6),
+            prop::collection::vec((label_value(), 0u64..1_000_000), 0..4),
+            prop::collection::btree_set(-1_000_000i64..1_000_000, 0..6),
+            prop::collection::vec(any_f64(), 0..8),
+        )
+            .prop_map(|(series, counts, bounds, obs)| {
+                // Bounds from integers scaled to fractions, strictly increasing.
+                let bounds = bounds.into_iter().map(|b| b as f64 / 64.0).collect();
+                (series, counts, bounds, obs)
+            })
+    }
+
+    /// The registry of a case: the gauge's series in order (a repeated `(a, b)` keeps its
+    /// last value), the counter's, the histogram's observations under `a = "h"`, and one
+    /// info series.
+    pub fn build((series, counts, bounds, obs): &Case) -> Registry {
+        let gauge: Family<Gauge, (), 2> = Family::new(&VALUES, &Options::new()).unwrap();
+        for (a, b, v) in series {
+            gauge.with([a, b], ()).set(*v);
+        }
+        let counter: Family<Counter, (), 1> = Family::new(&COUNTER, &Options::new()).unwrap();
+        for (a, n) in counts {
+            counter.with([a], ()).inc_by(*n);
+        }
+        let options = Options::new().buckets(HISTOGRAM, bounds);
+        let hist: Family<Histogram, (), 1> = Family::new(&HIST, &options).unwrap();
+        for v in obs {
+            hist.with(["h"], ()).observe(*v);
+        }
+        let info: Family<Info, (), 1> = Family::new(&INFO, &Options::new()).unwrap();
+        info.with(["1.2.3"], ()).set();
+        let registry = Registry::new();
+        registry.register(&gauge).unwrap();
+        registry.register(&counter).unwrap();
+        registry.register(&hist).unwrap();
+        registry.register(&info).unwrap();
+        registry
+    }
 }
