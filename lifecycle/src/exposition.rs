@@ -26,12 +26,48 @@ pub const OPENMETRICS_CONTENT_TYPE: &str =
     "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 impl Format {
+    /// `text` or `openmetrics` (what [`FromStr`](std::str::FromStr) reads).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::OpenMetrics => "openmetrics",
+        }
+    }
+
+    /// The format of a scrape whose format is not otherwise known: OpenMetrics when its
+    /// last non-empty line is `# EOF`, the text format otherwise.
+    pub fn detect(text: &str) -> Format {
+        let last = text.trim_end_matches(['\n', '\r', ' ', '\t']);
+        let last = last.rsplit('\n').next().unwrap_or("");
+        if last == "# EOF" {
+            Format::OpenMetrics
+        } else {
+            Format::Text
+        }
+    }
+
+    /// The format of an HTTP `Content-Type` (`text/plain` or
+    /// `application/openmetrics-text`, parameters ignored, case-insensitive); `None` for
+    /// any other media type.
+    pub fn from_content_type(content_type: &str) -> Option<Format> {
+        let media = content_type.split(';').next().unwrap_or("").trim();
+        [Format::Text, Format::OpenMetrics]
+            .into_iter()
+            .find(|f| f.content_type().split(';').next() == Some(&*media.to_ascii_lowercase()))
+    }
+
     /// The HTTP `Content-Type` of this format.
     pub fn content_type(self) -> &'static str {
         match self {
             Format::Text => TEXT_CONTENT_TYPE,
             Format::OpenMetrics => OPENMETRICS_CONTENT_TYPE,
         }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -155,6 +191,22 @@ impl MetricType {
             MetricType::Gauge => &[""],
             MetricType::Histogram => &["", "_bucket", "_sum", "_count"],
             MetricType::Info => &["", "_info"],
+        }
+    }
+
+    /// What follows the family name (`# TYPE`) in the names of the family's samples in
+    /// `format`, as any exporter writes them: the text format's counter family is already
+    /// `<name>_total`; OpenMetrics adds creation-timestamp samples (`_created`) to counters
+    /// and histograms, which this runtime never writes but other exporters do.
+    pub const fn family_sample_suffixes(self, format: Format) -> &'static [&'static str] {
+        match (format, self) {
+            (Format::OpenMetrics, MetricType::Counter) => &["_total", "_created"],
+            (Format::OpenMetrics, MetricType::Histogram) => {
+                &["_bucket", "_sum", "_count", "_created"]
+            }
+            (Format::OpenMetrics, MetricType::Info) => &["_info"],
+            (Format::Text, MetricType::Histogram) => &["_bucket", "_sum", "_count"],
+            _ => &[""],
         }
     }
 
@@ -397,6 +449,23 @@ mod tests {
             );
         }
         assert_eq!(MetricType::Counter.family_suffix(Format::Text), "_total");
+    // The family's sample names are the metric's sample names (plus OpenMetrics' `_created`).
+    for t in MetricType::ALL {
+        for format in [Format::Text, Format::OpenMetrics] {
+            let family = format!("m{}", t.family_suffix(format));
+            let mut samples: Vec<String> = t
+                .family_sample_suffixes(format)
+                .iter()
+                .filter(|s| **s != CREATED_SUFFIX)
+                .map(|s| format!("{family}{s}"))
+                .collect();
+            samples.sort();
+            let mut expected: Vec<String> =
+                t.sample_suffixes().iter().map(|s| format!("m{s}")).collect();
+            expected.sort();
+            assert_eq!(samples, expected, "{t:?} in {format:?}");
+        }
+    }
         assert_eq!(MetricType::Counter.family_suffix(Format::OpenMetrics), "");
         assert_eq!(MetricType::Info.type_word(Format::Text), "gauge");
         assert_eq!(MetricType::Info.type_word(Format::OpenMetrics), "info");

@@ -27,60 +27,16 @@ mod lex;
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::lifecycle::MetricType;
+use crate::lifecycle::exposition::{CREATED_SUFFIX, SAMPLE_SUFFIXES};
 use crate::source::Span;
 
-/// An exposition format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// The Prometheus text format, version 0.0.4.
-    Text,
-    /// OpenMetrics 1.0.0 (ends with `# EOF`).
-    OpenMetrics,
-}
+/// The sample suffixes of an OpenMetrics gauge histogram, a type only other exporters
+/// write.
+const GAUGE_HISTOGRAM_SUFFIXES: [&str; 3] = ["_bucket", "_gsum", "_gcount"];
 
-impl Format {
-    /// `text` or `openmetrics`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::OpenMetrics => "openmetrics",
-        }
-    }
-
-    /// The format of a scrape whose format is not otherwise known: OpenMetrics when its
-    /// last non-empty line is `# EOF`, the text format otherwise.
-    pub fn detect(text: &str) -> Format {
-        let last = text.trim_end_matches(['\n', '\r', ' ', '\t']);
-        let last = last.rsplit('\n').next().unwrap_or("");
-        if last == "# EOF" {
-            Format::OpenMetrics
-        } else {
-            Format::Text
-        }
-    }
-
-    /// The format named by an HTTP `Content-Type`: OpenMetrics for
-    /// `application/openmetrics-text`, the text format for `text/plain`; `None` otherwise.
-    pub fn from_content_type(content_type: &str) -> Option<Format> {
-        let media = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        match media.as_str() {
-            "application/openmetrics-text" => Some(Format::OpenMetrics),
-            "text/plain" => Some(Format::Text),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// An exposition format (the facts shared by every crate, in `lifecycle/`).
+pub use crate::lifecycle::Format;
 
 /// A family's type as the scrape declares it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -137,16 +93,27 @@ impl Kind {
         Some(kind)
     }
 
-    /// The suffixes a sample name may add to the family name in `format`.
+    /// The metric type of the catalogue and runtime this kind is, if it is one.
+    pub fn metric_type(self) -> Option<MetricType> {
+        match self {
+            Kind::Counter => Some(MetricType::Counter),
+            Kind::Gauge => Some(MetricType::Gauge),
+            Kind::Histogram => Some(MetricType::Histogram),
+            Kind::Info => Some(MetricType::Info),
+            _ => None,
+        }
+    }
+
+    /// The suffixes a sample name may add to the family name in `format`: the shared facts
+    /// for the four types this project writes, OpenMetrics' own for the others.
     pub fn suffixes(self, format: Format) -> &'static [&'static str] {
+        if let Some(t) = self.metric_type() {
+            return t.family_sample_suffixes(format);
+        }
         match (self, format) {
-            (Kind::Counter, Format::OpenMetrics) => &["_total", "_created"],
-            (Kind::Histogram, Format::OpenMetrics) => &["_bucket", "_sum", "_count", "_created"],
-            (Kind::Histogram, Format::Text) => &["_bucket", "_sum", "_count"],
-            (Kind::GaugeHistogram, _) => &["_bucket", "_gsum", "_gcount"],
+            (Kind::GaugeHistogram, _) => &GAUGE_HISTOGRAM_SUFFIXES,
             (Kind::Summary, Format::OpenMetrics) => &["", "_sum", "_count", "_created"],
             (Kind::Summary, Format::Text) => &["", "_sum", "_count"],
-            (Kind::Info, _) => &["_info"],
             _ => &[""],
         }
     }
@@ -597,11 +564,11 @@ impl Parser {
         // A sample of a family seen earlier.
         let earlier = std::iter::once(name)
             .chain(
-                [
-                    "_total", "_created", "_bucket", "_sum", "_count", "_gsum", "_gcount", "_info",
-                ]
-                .iter()
-                .filter_map(|s| name.strip_suffix(s)),
+                SAMPLE_SUFFIXES
+                    .iter()
+                    .chain([&CREATED_SUFFIX])
+                    .chain(&GAUGE_HISTOGRAM_SUFFIXES)
+                    .filter_map(|s| name.strip_suffix(s)),
             )
             .find_map(|base| {
                 self.by_name
