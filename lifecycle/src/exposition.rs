@@ -449,23 +449,26 @@ mod tests {
             );
         }
         assert_eq!(MetricType::Counter.family_suffix(Format::Text), "_total");
-    // The family's sample names are the metric's sample names (plus OpenMetrics' `_created`).
-    for t in MetricType::ALL {
-        for format in [Format::Text, Format::OpenMetrics] {
-            let family = format!("m{}", t.family_suffix(format));
-            let mut samples: Vec<String> = t
-                .family_sample_suffixes(format)
-                .iter()
-                .filter(|s| **s != CREATED_SUFFIX)
-                .map(|s| format!("{family}{s}"))
-                .collect();
-            samples.sort();
-            let mut expected: Vec<String> =
-                t.sample_suffixes().iter().map(|s| format!("m{s}")).collect();
-            expected.sort();
-            assert_eq!(samples, expected, "{t:?} in {format:?}");
+        // The family's sample names are the metric's sample names (plus OpenMetrics' `_created`).
+        for t in MetricType::ALL {
+            for format in [Format::Text, Format::OpenMetrics] {
+                let family = format!("m{}", t.family_suffix(format));
+                let mut samples: Vec<String> = t
+                    .family_sample_suffixes(format)
+                    .iter()
+                    .filter(|s| **s != CREATED_SUFFIX)
+                    .map(|s| format!("{family}{s}"))
+                    .collect();
+                samples.sort();
+                let mut expected: Vec<String> = t
+                    .sample_suffixes()
+                    .iter()
+                    .map(|s| format!("m{s}"))
+                    .collect();
+                expected.sort();
+                assert_eq!(samples, expected, "{t:?} in {format:?}");
+            }
         }
-    }
         assert_eq!(MetricType::Counter.family_suffix(Format::OpenMetrics), "");
         assert_eq!(MetricType::Info.type_word(Format::Text), "gauge");
         assert_eq!(MetricType::Info.type_word(Format::OpenMetrics), "info");
