@@ -8,8 +8,9 @@
 //! absent. Under CI (the environment variable `CI` set) every cfg is set, so the test runs
 //! and fails when its tool is missing: CI can never pass by skipping.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The repository root.
 pub fn workspace_root() -> &'static Path {
@@ -53,6 +54,23 @@ impl Drop for Process {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Runs `command` with `input` on its standard input (closed after it) and its output
+/// captured.
+pub fn output_with_stdin(command: &mut Command, input: &[u8]) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {:?}: {e}", command.get_program()));
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    // A program that exits without reading all of it closes the pipe: not an error here,
+    // its exit status and output say what happened.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("wait for the child")
 }
 
 /// A loopback port free at the time of the call, for a server the test starts.

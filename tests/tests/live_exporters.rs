@@ -8,7 +8,6 @@
 //! `prometheus-node-exporter` and Python's `prometheus_client`: skipped with a message when
 //! absent, a failure when the environment variable `CI` is set.
 
-use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,7 +16,7 @@ use metrics_schema::import::{ImportOptions, import};
 use metrics_schema::lifecycle::Version;
 use metrics_schema::live::{self, LiveReport, fetch};
 use metrics_schema::{Options, Severity, Source, check};
-use metrics_schema_tests::{Process, free_port, python_with, tool};
+use metrics_schema_tests::{Process, free_port, output_with_stdin, python_with, tool};
 
 /// Scrapes `url` until it answers (bounded).
 fn scrape(url: &str) -> String {
@@ -56,20 +55,10 @@ sys.stdout.write(out)
 "#;
 
 fn to_openmetrics(python: &std::path::Path, text: &str) -> String {
-    let mut child = Command::new(python)
-        .args(["-c", TO_OPENMETRICS])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = output_with_stdin(
+        Command::new(python).args(["-c", TO_OPENMETRICS]),
+        text.as_bytes(),
+    );
     assert!(
         out.status.success(),
         "{}",

@@ -484,22 +484,10 @@ json.dump(out, sys.stdout)
         generate("examples/vllm/metrics.toml", version, &sub, "vllm_metrics");
         let path = sub.join("check.py");
         std::fs::write(&path, script).unwrap();
-        let mut child = Command::new(&python)
-            .arg(&path)
-            .env("PYTHONPATH", &sub)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(serde_json::to_string(&values).unwrap().as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = metrics_schema_tests::output_with_stdin(
+            Command::new(&python).arg(&path).env("PYTHONPATH", &sub),
+            serde_json::to_string(&values).unwrap().as_bytes(),
+        );
         let answers: Vec<Option<String>> =
             serde_json::from_str(&stdout_ok(&out, "show-hidden script")).unwrap();
         let at = Version::parse(version).unwrap();

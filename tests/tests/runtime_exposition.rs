@@ -4,8 +4,7 @@
 use crate::demo;
 use crate::runtime_support;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use metrics_schema_runtime::{Format, OVERFLOW_VALUE};
 use metrics_schema_tests::{python_with, tool};
@@ -18,19 +17,7 @@ fn exposition(format: Format) -> (demo::Demo, String) {
 }
 
 fn run_with_stdin(cmd: &mut Command, input: &str) -> (i32, String) {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = metrics_schema_tests::output_with_stdin(cmd, input.as_bytes());
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

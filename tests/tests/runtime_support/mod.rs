@@ -5,9 +5,8 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use metrics_schema_runtime::{FamilySnapshot, Format, MetricType, Registry, Sample};
 
@@ -211,20 +210,10 @@ pub fn python_parse(
             .map(|(text, om)| serde_json::json!({"text": text, "om": om}))
             .collect(),
     );
-    let mut child = Command::new(python)
-        .args(["-c", PY_SCRIPT])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start python3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = metrics_schema_tests::output_with_stdin(
+        Command::new(python).args(["-c", PY_SCRIPT]),
+        input.to_string().as_bytes(),
+    );
     assert!(
         out.status.success(),
         "python failed: {}",
