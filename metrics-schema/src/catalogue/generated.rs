@@ -484,7 +484,10 @@ fn python_clashes(cat: &Catalogue, clashes: &mut Vec<Clash>) {
             metric: Some(index),
         };
         let attribute = python_identifier(&m.name);
-        if let Some(is) = python_reserved(&attribute) {
+        // The generated-code prefix is reported once, for Rust.
+        if let Some(is) =
+            python_reserved(&attribute).filter(|_| !m.name.starts_with(PRIVATE_PREFIX))
+        {
             clashes.push(Clash::PythonReserved {
                 name: attribute.clone(),
                 origin: origin.clone(),
