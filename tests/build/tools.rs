@@ -1,5 +1,6 @@
-//! Detection of the external tools the end-to-end tests drive, for the build scripts of
-//! `tests/` and `examples/engine/` (each includes this file with `#[path]`).
+//! Detection of the external tools the tests drive, for the build scripts of `tests/`,
+//! `examples/engine/` and `metrics-schema/` (each includes this file with `#[path]`,
+//! the packaged crates through a link in their own `build/`).
 //!
 //! Each tool found sets a cfg (`has_promtool`, ...) that tests use as
 //! `#[cfg_attr(not(has_promtool), ignore = "promtool not installed")]`, so `cargo test`
@@ -52,6 +53,40 @@ pub const TOOLS: &[Tool] = &[
         cfg: "has_prometheus_client",
         probe: Probe::PythonModule("prometheus_client"),
     },
+    // The `schema` binary's own tests (`metrics-schema/tests/it/`).
+    Tool {
+        cfg: "has_git",
+        probe: Probe::Executable("git"),
+    },
+    Tool {
+        cfg: "has_pre_commit",
+        probe: Probe::Executable("pre-commit"),
+    },
+    Tool {
+        cfg: "has_bash",
+        probe: Probe::Executable("bash"),
+    },
+    Tool {
+        cfg: "has_man",
+        probe: Probe::Executable("man"),
+    },
+    Tool {
+        cfg: "has_taplo",
+        probe: Probe::Executable("taplo"),
+    },
+    Tool {
+        cfg: "has_rustfmt",
+        probe: Probe::Executable("rustfmt"),
+    },
+    Tool {
+        cfg: "has_pyyaml",
+        probe: Probe::PythonModule("yaml"),
+    },
+    // `tomllib` needs Python 3.11.
+    Tool {
+        cfg: "has_jsonschema",
+        probe: Probe::PythonModule("jsonschema, tomllib"),
+    },
 ];
 
 /// Prints the cargo instructions: every cfg declared, and set when its tool is present (all
@@ -72,6 +107,13 @@ pub fn emit() {
         if ci || found.is_some() {
             println!("cargo::rustc-cfg={}", tool.cfg);
         }
+    }
+}
+
+/// Prints only the declarations of the cfgs, setting none: for a build that runs no test.
+pub fn declare() {
+    for tool in TOOLS {
+        println!("cargo::rustc-check-cfg=cfg({})", tool.cfg);
     }
 }
 

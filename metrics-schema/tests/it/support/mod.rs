@@ -106,33 +106,6 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names
 }
 
-/// True under CI (the environment variable `CI` set, and not `0` or `false`): a test whose
-/// tool is missing then fails instead of skipping.
-pub fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
-/// Reports a missing prerequisite: a failure under CI, otherwise a skip notice.
-pub fn skip(what: &str, how_to_get: &str) {
-    assert!(
-        !in_ci(),
-        "{what} is not available ({how_to_get}); CI is set, so this test must not skip"
-    );
-    eprintln!("SKIPPED: {what} is not available ({how_to_get})");
-}
-
-/// True when `program --version` runs; otherwise [`skip`].
-pub fn have(program: &str, how_to_get: &str) -> bool {
-    let ok = std::process::Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        skip(&format!("`{program}`"), how_to_get);
-    }
-    ok
-}
-
 /// `(rule, line, column)` of each diagnostic of a `--format json` output.
 pub fn rule_positions(json: &str) -> Vec<(String, u64, u64)> {
     let found: serde_json::Value =
