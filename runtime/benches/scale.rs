@@ -625,7 +625,10 @@ fn print_summary(memory: &[(String, usize, f64)]) {
             &format!("insert of a new value (window of {inserts}) <= prometheus-client"),
             ratio(
                 estimate("insert_into_100000", &format!("ours/{inserts}")),
-                estimate("insert_into_100000", &format!("prometheus-client/{inserts}")),
+                estimate(
+                    "insert_into_100000",
+                    &format!("prometheus-client/{inserts}"),
+                ),
             ),
             1.0,
         );

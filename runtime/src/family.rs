@@ -981,6 +981,76 @@ impl<M: Metric> Inner<M> {
             .is_some_and(|rows| rows.labels.iter().any(|l| l.escapes.load(Relaxed)))
     }
 
+    /// The lines of a family of counters, gauges or info with one open label: walks its
+    /// value and series chunks side by side (a row's id is its value's id, and both use
+    /// chunks of `CHUNK0 << k`), without locating each row, then the overflow row.
+    fn encode_one_open_label(
+        &self,
+        rows: &Rows<M>,
+        format: Format,
+        out: &mut Vec<u8>,
+        scratch: &mut Vec<u64>,
+    ) {
+        let len = rows.len.load(Acquire);
+        // After the length: covers every value below it.
+        let escapes = self.escapes();
+        let label = &rows.labels[0];
+        let mut line = |out: &mut Vec<u8>, value: &str, series: &M, combo: usize| {
+            let sample = series.sample(scratch);
+            if !FamilyText::has_line(sample) {
+                return;
+            }
+            let (before, after) = match self.pieces.get(combo * 2..combo * 2 + 2) {
+                Some([before, after]) => (before.as_bytes(), after.as_bytes()),
+                _ => return,
+            };
+            // One reservation per line: value, `\n` and a number of at most 24 bytes.
+            out.reserve(before.len() + value.len() + after.len() + 32);
+            out.extend_from_slice(before);
+            if escapes {
+                write_escaped_label_value(out, value);
+            } else {
+                write_short(out, value.as_bytes());
+            }
+            write_short(out, after);
+            write_value(out, format, sample);
+        };
+        let mut first = 0;
+        let mut k = 0;
+        while first < len {
+            let (Some(series), Some(values)) = (rows.series.chunk(k), label.values.chunk(k)) else {
+                break;
+            };
+            let n = (len - first).min(rows.series.chunk_len(k));
+            let stride = if k < PADDED_CHUNKS {
+                pad_stride::<M>()
+            } else {
+                1
+            };
+            let row_len = self.cardinality * stride;
+            for (value, row) in values[..n].iter().zip(series.chunks(row_len)) {
+                let value = value.get().map_or("", |v| v);
+                for combo in 0..self.cardinality {
+                    if let Some(series) = row.get(combo * stride) {
+                        line(out, value, series, combo);
+                    }
+                }
+            }
+            first += n;
+            k += 1;
+        }
+        if let Some(overflow) = &self.overflow
+            && self.overflow_used.load(Relaxed)
+        {
+            let stride = pad_stride::<M>();
+            for combo in 0..self.cardinality {
+                if let Some(series) = overflow.get(combo * stride) {
+                    line(out, OVERFLOW_VALUE, series, combo);
+                }
+            }
+        }
+    }
+
     /// Calls `f` with the open values and series of every row that is exposed, in order:
     /// the fixed row, rows in insertion order, then the overflow row once used.
     fn for_each_row(&self, mut f: impl FnMut(&[&str], RowRef<'_, M>)) {
@@ -1159,6 +1229,13 @@ impl<M: Metric> Collect for Inner<M> {
         }
         debug_assert_eq!(self.text.metric_type(), M::TYPE);
         self.text.write_header(out, format);
+        if M::TYPE != MetricType::Histogram
+            && self.open == 1
+            && let Some(rows) = &self.rows
+        {
+            self.encode_one_open_label(rows, format, out, scratch);
+            return;
+        }
         let parts = self.open + 1;
         let mut line = String::new();
         let mut escapes = None;

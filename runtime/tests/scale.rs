@@ -345,3 +345,58 @@ fn overflow_counts_are_exact_under_concurrency() {
     // 16 rows and the overflow row.
     assert_eq!(family.series_count(), 17);
 }
+
+/// A family with one open label is encoded by walking its chunks (padded and packed)
+/// side by side: every row, every closed combination, escaped values and the overflow
+/// row come out in order with their values, as the snapshot says.
+#[test]
+fn one_open_label_encoding_covers_every_chunk() {
+    let desc = leak(
+        "walked",
+        vec![
+            LabelDesc::open("model", 300),
+            LabelDesc::closed("reason", Reason::VALUES),
+        ],
+    );
+    let family: Family<Counter, Reason, 1> = Family::new(desc, &Options::new()).unwrap();
+    let values: Vec<String> = (0..310)
+        .map(|i| match i % 50 {
+            7 => format!("q\"{i}\\\n"),
+            _ => format!("model-{i}"),
+        })
+        .collect();
+    for (i, v) in values.iter().enumerate() {
+        family.with([v], Reason::Length).inc_by(i as u64 + 1);
+    }
+    let escape = |v: &str| {
+        v.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    };
+    let mut expected = String::new();
+    for (i, v) in values.iter().take(300).enumerate() {
+        let v = escape(v);
+        expected += &format!("walked_total{{model=\"{v}\",reason=\"stop\"}} 0\n");
+        expected += &format!(
+            "walked_total{{model=\"{v}\",reason=\"length\"}} {}\n",
+            i + 1
+        );
+    }
+    let overflow: u64 = (301..=310).sum();
+    expected += &format!("walked_total{{model=\"{OVERFLOW_VALUE}\",reason=\"stop\"}} 0\n");
+    expected +=
+        &format!("walked_total{{model=\"{OVERFLOW_VALUE}\",reason=\"length\"}} {overflow}\n");
+    let mut out = Vec::new();
+    family.collector().encode(Format::Text, &mut out);
+    let text = String::from_utf8(out).unwrap();
+    let lines: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(lines, expected);
+    assert_eq!(
+        family.collector().snapshot().series.len(),
+        expected.lines().count()
+    );
+}
