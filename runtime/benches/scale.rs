@@ -330,6 +330,9 @@ fn insert(c: &mut Criterion) {
 // ---------------------------------------------------------------------------------------
 // Past the bound.
 
+/// The work of one thread: `(thread, iterations)`.
+type Work<'a> = dyn Fn(usize, u64) + Sync + 'a;
+
 /// How a case on several threads is timed.
 #[derive(Clone, Copy)]
 enum Clock {
@@ -462,7 +465,7 @@ fn overflow(c: &mut Criterion) {
     };
     for threads in [1, 2] {
         let id = |case: &str| BenchmarkId::new(case, threads_name(threads));
-        let cases: [(&str, Clock, &(dyn Fn(usize, u64) + Sync)); 5] = [
+        let cases: [(&str, Clock, &Work<'_>); 5] = [
             ("lookup", Clock::ThreadCpu, &lookups),
             ("lookup+inc", Clock::ThreadCpu, &with_inc),
             ("HashMap-miss", Clock::ThreadCpu, &reference),
