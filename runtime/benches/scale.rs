@@ -9,7 +9,8 @@
 //!   maps we considered for the index (papaya, scc, dashmap);
 //! - a lookup hit (and an increment) at random over 1,000, 10,000 and 100,000 values of one
 //!   open label, against the same;
-//! - inserting 10,000 new values into a family of 100,000, against prometheus-client;
+//! - inserting 10,000 and 100,000 new values into a family of 100,000, against
+//!   prometheus-client;
 //! - lookups past the bound (the family is full, every value is new) on 1 and 2 threads;
 //! - encoding 1,000, 10,000 and 100,000 series, against prometheus-client.
 //!
@@ -271,70 +272,124 @@ fn lookup(c: &mut Criterion) {
 // Inserts.
 
 const PREFILL: usize = 100_000;
-const INSERTS: usize = 10_000;
+
+/// The insert windows: 10,000 new values (ours' index grows in this window, at 104,858
+/// entries, prometheus-client's `HashMap` does not: it grows at 114,689) and 100,000 new
+/// values (each structure grows once), so that neither figure hides a growth.
+const INSERT_WINDOWS: [usize; 2] = [10_000, 100_000];
 
 fn insert(c: &mut Criterion) {
     let mut g = c.benchmark_group("insert_into_100000");
     g.sample_size(10);
     let old = keys(PREFILL, "model");
-    let new = keys(INSERTS, "new");
     let pc_old = pc_keys(&old);
-    let pc_new = pc_keys(&new);
-    // Each iteration fills a family to 100,000 (not timed), then times 10,000 new values.
-    g.bench_function("ours", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let family = ours_family(PREFILL + INSERTS);
-                for k in &old {
-                    family.with([k], ()).inc();
+    for inserts in INSERT_WINDOWS {
+        let new = keys(inserts, "new");
+        let pc_new = pc_keys(&new);
+        // Each iteration fills a family to 100,000 (not timed), then times the new values.
+        g.bench_function(BenchmarkId::new("ours", inserts), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let family = ours_family(PREFILL + inserts);
+                    for k in &old {
+                        family.with([k], ()).inc();
+                    }
+                    let start = Instant::now();
+                    for k in &new {
+                        family.with([black_box(k)], ()).inc();
+                    }
+                    total += start.elapsed() / inserts as u32;
+                    drop(family);
                 }
-                let start = Instant::now();
-                for k in &new {
-                    family.with([black_box(k)], ()).inc();
+                total
+            })
+        });
+        g.bench_function(BenchmarkId::new("prometheus-client", inserts), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let family = PcFamily::default();
+                    for k in &pc_old {
+                        family.get_or_create(k).inc();
+                    }
+                    let start = Instant::now();
+                    for k in &pc_new {
+                        family.get_or_create(black_box(k)).inc();
+                    }
+                    total += start.elapsed() / inserts as u32;
+                    drop(family);
                 }
-                total += start.elapsed() / INSERTS as u32;
-                drop(family);
-            }
-            total
-        })
-    });
-    g.bench_function("prometheus-client", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let family = PcFamily::default();
-                for k in &pc_old {
-                    family.get_or_create(k).inc();
-                }
-                let start = Instant::now();
-                for k in &pc_new {
-                    family.get_or_create(black_box(k)).inc();
-                }
-                total += start.elapsed() / INSERTS as u32;
-                drop(family);
-            }
-            total
-        })
-    });
+                total
+            })
+        });
+    }
     g.finish();
 }
 
 // ---------------------------------------------------------------------------------------
 // Past the bound.
 
-/// Runs `work(thread, iters)` on `threads` threads at once and returns the wall time.
-fn timed_threads<F>(threads: usize, iters: u64, work: F) -> Duration
+/// The work of one thread: `(thread, iterations)`.
+type Work<'a> = dyn Fn(usize, u64) + Sync + 'a;
+
+/// How a case on several threads is timed.
+#[derive(Clone, Copy)]
+enum Clock {
+    /// From the start to the end of all threads.
+    Wall,
+    /// The mean CPU time of the threads' work (`CLOCK_THREAD_CPUTIME_ID`): what the same
+    /// per-thread work costs, contention (stalls on shared cache lines) included, without
+    /// the time a thread waits for a core on a busy machine.
+    ThreadCpu,
+}
+
+/// The calling thread's CPU time.
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec to write; the clock id is a constant of the OS.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Per multi-threaded case, the threads' CPU time and the wall time summed over its
+/// samples: their ratio says how many threads really ran at once (2.0 for two threads
+/// on two free cores; near 1.0 when they took turns, and then no contention can show).
+static PARALLELISM: std::sync::Mutex<Vec<(String, Duration, Duration)>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn record_parallelism(case: &str, cpu: Duration, wall: Duration) {
+    let mut all = PARALLELISM.lock().unwrap();
+    match all.iter_mut().find(|(c, ..)| c == case) {
+        Some((_, c, w)) => {
+            *c += cpu;
+            *w += wall;
+        }
+        None => all.push((case.to_owned(), cpu, wall)),
+    }
+}
+
+/// Runs `work(thread, iters)` on `threads` threads at once and returns the time `clock`
+/// says it took; `case` names it for [`PARALLELISM`].
+fn timed_threads<F>(case: &str, threads: usize, iters: u64, clock: Clock, work: F) -> Duration
 where
     F: Fn(usize, u64) + Sync,
 {
     let barrier = Barrier::new(threads + 1);
-    std::thread::scope(|s| {
+    let cpu = std::sync::Mutex::new(Duration::ZERO);
+    let wall = std::thread::scope(|s| {
         for t in 0..threads {
-            let (barrier, work) = (&barrier, &work);
+            let (barrier, work, cpu) = (&barrier, &work, &cpu);
             s.spawn(move || {
                 barrier.wait();
+                let start = thread_cpu();
                 work(t, iters);
+                let spent = thread_cpu() - start;
+                *cpu.lock().unwrap() += spent;
                 barrier.wait();
             });
         }
@@ -342,7 +397,13 @@ where
         let start = Instant::now();
         barrier.wait();
         start.elapsed()
-    })
+    });
+    let cpu = cpu.into_inner().unwrap();
+    record_parallelism(case, cpu, wall);
+    match clock {
+        Clock::Wall => wall,
+        Clock::ThreadCpu => cpu / threads as u32,
+    }
 }
 
 fn threads_name(threads: usize) -> String {
@@ -383,8 +444,7 @@ fn overflow(c: &mut Criterion) {
             family.with([black_box(&keys[i & 4095])], ()).inc();
         }
     };
-    // The reference: misses in a read-only std HashMap, which share nothing written. On a
-    // busy machine two threads may not get two cores; this shows what that costs.
+    // The reference: misses in a read-only std HashMap, which share nothing written.
     let map: HashMap<String, u64> = keys(1000, "user").into_iter().map(|k| (k, 0)).collect();
     let reference = |t: usize, iters: u64| {
         let keys = &flood[t];
@@ -392,17 +452,32 @@ fn overflow(c: &mut Criterion) {
             black_box(map.get(black_box(keys[i & 4095].as_str())));
         }
     };
+    // The machine's control: arithmetic in registers, which shares nothing at all. On a
+    // busy machine two threads may not get two cores; its wall time shows what that costs.
+    let arithmetic = |_t: usize, iters: u64| {
+        for i in 0..iters {
+            let mut x = black_box(i);
+            for _ in 0..20 {
+                x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(5);
+            }
+            black_box(x);
+        }
+    };
     for threads in [1, 2] {
         let id = |case: &str| BenchmarkId::new(case, threads_name(threads));
-        g.bench_function(id("lookup"), |b| {
-            b.iter_custom(|iters| timed_threads(threads, iters, lookups))
-        });
-        g.bench_function(id("lookup+inc"), |b| {
-            b.iter_custom(|iters| timed_threads(threads, iters, with_inc))
-        });
-        g.bench_function(id("HashMap-miss"), |b| {
-            b.iter_custom(|iters| timed_threads(threads, iters, reference))
-        });
+        let cases: [(&str, Clock, &Work<'_>); 5] = [
+            ("lookup", Clock::ThreadCpu, &lookups),
+            ("lookup+inc", Clock::ThreadCpu, &with_inc),
+            ("HashMap-miss", Clock::ThreadCpu, &reference),
+            ("lookup (wall)", Clock::Wall, &lookups),
+            ("arithmetic (wall)", Clock::Wall, &arithmetic),
+        ];
+        for (case, clock, work) in cases {
+            let name = format!("{case}/{}", threads_name(threads));
+            g.bench_function(id(case), |b| {
+                b.iter_custom(|iters| timed_threads(&name, threads, iters, clock, work))
+            });
+        }
     }
     g.finish();
 }
@@ -548,21 +623,39 @@ fn print_summary(memory: &[(String, usize, f64)]) {
             1.5,
         );
     }
-    row(
-        "insert of a new value <= prometheus-client",
-        ratio(
-            estimate("insert_into_100000", "ours"),
-            estimate("insert_into_100000", "prometheus-client"),
-        ),
-        1.0,
-    );
-    for case in ["lookup", "lookup+inc", "HashMap-miss"] {
+    for inserts in INSERT_WINDOWS {
         row(
-            &if case == "HashMap-miss" {
-                "(reference) read-only HashMap misses: 2 threads / one thread".to_owned()
-            } else {
-                format!("overflow {case}: 2 threads <= 1.3x one thread")
-            },
+            &format!("insert of a new value (window of {inserts}) <= prometheus-client"),
+            ratio(
+                estimate("insert_into_100000", &format!("ours/{inserts}")),
+                estimate(
+                    "insert_into_100000",
+                    &format!("prometheus-client/{inserts}"),
+                ),
+            ),
+            1.0,
+        );
+    }
+    for case in [
+        "lookup",
+        "lookup+inc",
+        "HashMap-miss",
+        "lookup (wall)",
+        "arithmetic (wall)",
+    ] {
+        let target = match case {
+            "lookup" | "lookup+inc" => {
+                format!("overflow {case} (thread CPU time): 2 threads <= 1.3x one thread")
+            }
+            "HashMap-miss" => {
+                "(reference) read-only HashMap misses (thread CPU time): 2 threads / one thread"
+                    .to_owned()
+            }
+            "lookup (wall)" => "overflow lookup (wall time): 2 threads <= 1.3x one thread".into(),
+            _ => "(control) arithmetic only (wall time): 2 threads / one thread".into(),
+        };
+        row(
+            &target,
             ratio(
                 estimate("overflow_lookup", &format!("{case}/2 threads")),
                 estimate("overflow_lookup", &format!("{case}/1 thread")),
@@ -570,6 +663,16 @@ fn print_summary(memory: &[(String, usize, f64)]) {
             1.3,
         );
     }
+    println!("\n## Threads running at once (CPU time / wall time, overflow cases)\n");
+    println!("| case | threads at once |");
+    println!("|---|---|");
+    for (case, cpu, wall) in PARALLELISM.lock().unwrap().iter() {
+        println!(
+            "| {case} | {:.2} |",
+            cpu.as_secs_f64() / wall.as_secs_f64().max(1e-9)
+        );
+    }
+    println!();
     for (n, times) in [(10_000, 10.0), (100_000, 100.0)] {
         let scale = |who: &str| {
             ratio(

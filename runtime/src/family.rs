@@ -177,14 +177,25 @@ struct RowRef<'a, M> {
     stride: usize,
 }
 
-/// Counts spread over a few cache lines, so that threads counting at once (overflowing
-/// lookups) do not serialise on one line. Allocated with the family (open labels only), so
-/// that overflowing never allocates.
-struct Striped(Box<[Padded<AtomicU64>]>);
+/// Counters that threads add to at once (lookups past a bound), spread over a few
+/// stripes of cache lines so that threads on different stripes never write a shared
+/// line. Counter 0 is the family's overflow count, counter `1 + i` open label `i`'s.
+/// Each stripe holds every counter (a lookup past a bound adds to two counters of one
+/// stripe, one line); allocated with the family (open labels only), so that overflowing
+/// never allocates.
+struct Striped {
+    lines: Box<[Padded<[AtomicU64; LINE_COUNTERS]>]>,
+    /// Lines per stripe: `counters.div_ceil(LINE_COUNTERS)`.
+    lines_per_stripe: usize,
+}
+
+/// Counters per [`Padded`] line.
+const LINE_COUNTERS: usize = PAD_BYTES / std::mem::size_of::<AtomicU64>();
 
 const STRIPES: usize = 4;
 
 thread_local! {
+    /// This thread's stripe, chosen round-robin when it first counts.
     static STRIPE: usize = {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         NEXT.fetch_add(1, Relaxed) % STRIPES
@@ -192,20 +203,46 @@ thread_local! {
 }
 
 impl Striped {
-    fn new(stripes: usize) -> Self {
-        Striped((0..stripes).map(|_| Padded::default()).collect())
-    }
-
-    fn add(&self) {
-        let i = STRIPE.with(|s| *s) % self.0.len().max(1);
-        if let Some(count) = self.0.get(i) {
-            count.fetch_add(1, Relaxed);
+    /// `counters` counters in each of `stripes` stripes (no memory when either is 0).
+    fn new(stripes: usize, counters: usize) -> Self {
+        let lines_per_stripe = counters.div_ceil(LINE_COUNTERS);
+        Striped {
+            lines: (0..stripes * lines_per_stripe)
+                .map(|_| Padded::default())
+                .collect(),
+            lines_per_stripe,
         }
     }
 
-    fn sum(&self) -> u64 {
-        self.0.iter().map(|c| c.load(Relaxed)).sum()
+    /// Adds one to `counter` in this thread's stripe.
+    #[inline]
+    fn add(&self, counter: usize) {
+        let stripes = self.lines.len() / self.lines_per_stripe.max(1);
+        let stripe = STRIPE.with(|s| *s) % stripes.max(1);
+        let line = stripe * self.lines_per_stripe + counter / LINE_COUNTERS;
+        if let Some(line) = self.lines.get(line) {
+            line[counter % LINE_COUNTERS].fetch_add(1, Relaxed);
+        }
     }
+
+    /// `counter` summed over the stripes.
+    fn sum(&self, counter: usize) -> u64 {
+        self.lines
+            .iter()
+            .skip(counter / LINE_COUNTERS)
+            .step_by(self.lines_per_stripe.max(1))
+            .map(|line| line[counter % LINE_COUNTERS].load(Relaxed))
+            .sum()
+    }
+}
+
+/// [`Striped`] counter of the family's overflows.
+const TOTAL: usize = 0;
+
+/// [`Striped`] counter of open label `i`'s overflows.
+#[inline(always)]
+const fn label_counter(i: usize) -> usize {
+    1 + i
 }
 
 /// The values an open label is restricted to.
@@ -237,10 +274,11 @@ pub(crate) struct Inner<M: Metric> {
     /// The overflow series (and the sink of hidden families); families with open labels.
     overflow: Option<Arc<[M]>>,
     overflow_used: AtomicBool,
+    /// Lookups that went to the overflow series ([`TOTAL`]) and, per open label
+    /// ([`label_counter`]), lookups whose value went to [`OVERFLOW_VALUE`] because the
+    /// label was full or the value was outside its allow-list. Striped: floods of new
+    /// values past a bound count from several threads at once.
     overflows: Striped,
-    /// Per open label: lookups whose value went to [`OVERFLOW_VALUE`] because the label was
-    /// full or the value was outside its allow-list.
-    label_overflows: Box<[AtomicU64]>,
     /// Per open label: the allow-list given by [`Options::allow_label_values`], if any.
     allowed: Box<[Option<AllowList>]>,
     /// Whether any open label has an allow-list (and the family is exposed).
@@ -513,8 +551,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
             rows: None,
             overflow: None,
             overflow_used: AtomicBool::new(false),
-            overflows: Striped::new(if N == 0 { 0 } else { STRIPES }),
-            label_overflows: (0..N).map(|_| AtomicU64::new(0)).collect(),
+            overflows: Striped::new(if N == 0 { 0 } else { STRIPES }, 1 + N),
             allowed: allowed.into(),
             restricted,
             insert: Mutex::new(()),
@@ -586,7 +623,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
     /// How many lookups went to the overflow series because an open label already had
     /// `max_values` distinct values or the family [`Options::max_series`] series.
     pub fn overflow_count(&self) -> u64 {
-        self.inner.overflows.sum()
+        self.inner.overflows.sum(TOTAL)
     }
 
     /// The number of series the family holds, the overflow series included once used
@@ -638,9 +675,7 @@ impl<M: Metric> Inner<M> {
                 && !list.iter().any(|a| **a == **value)
             {
                 *value = OVERFLOW_VALUE;
-                if let Some(count) = self.label_overflows.get(i) {
-                    count.fetch_add(1, Relaxed);
-                }
+                self.overflows.add(label_counter(i));
             }
         }
         open
@@ -657,7 +692,7 @@ impl<M: Metric> Inner<M> {
                 Slot::Open(i) => {
                     let bounded = self.max_values.get(i).is_some_and(|&m| m != usize::MAX)
                         || self.allowed.get(i).is_some_and(Option::is_some);
-                    let count = self.label_overflows.get(i)?.load(Relaxed);
+                    let count = self.overflows.sum(label_counter(i));
                     bounded.then_some((label.name, count))
                 }
                 Slot::Closed(_) => None,
@@ -791,7 +826,7 @@ impl<M: Metric> Inner<M> {
     /// passed) and returns the overflow row.
     #[cold]
     fn overflowed<'a>(&'a self, rows: &Rows<M>, open: &[&str], hashes: &[u64]) -> RowRef<'a, M> {
-        self.overflows.add();
+        self.overflows.add(TOTAL);
         let labels = rows.labels.iter().zip(open).zip(self.max_values.iter());
         for (i, ((label, v), &max)) in labels.enumerate() {
             let new = match hashes.get(i) {
@@ -799,11 +834,8 @@ impl<M: Metric> Inner<M> {
                 // One open label: the row lookup missed, so the value is new.
                 None => true,
             };
-            if new
-                && label.len.load(Acquire) >= max
-                && let Some(count) = self.label_overflows.get(i)
-            {
-                count.fetch_add(1, Relaxed);
+            if new && label.len.load(Acquire) >= max {
+                self.overflows.add(label_counter(i));
             }
         }
         self.overflow_row()
@@ -850,7 +882,7 @@ impl<M: Metric> Inner<M> {
         }
         let id = rows.len.load(Relaxed);
         if id >= u32::MAX as usize - 1 {
-            self.overflows.add();
+            self.overflows.add(TOTAL);
             return self.overflow_row();
         }
         // Everything a reader may touch is written before the index publishes the row.
@@ -947,6 +979,76 @@ impl<M: Metric> Inner<M> {
         self.rows
             .as_ref()
             .is_some_and(|rows| rows.labels.iter().any(|l| l.escapes.load(Relaxed)))
+    }
+
+    /// The lines of a family of counters, gauges or info with one open label: walks its
+    /// value and series chunks side by side (a row's id is its value's id, and both use
+    /// chunks of `CHUNK0 << k`), without locating each row, then the overflow row.
+    fn encode_one_open_label(
+        &self,
+        rows: &Rows<M>,
+        format: Format,
+        out: &mut Vec<u8>,
+        scratch: &mut Vec<u64>,
+    ) {
+        let len = rows.len.load(Acquire);
+        // After the length: covers every value below it.
+        let escapes = self.escapes();
+        let label = &rows.labels[0];
+        let mut line = |out: &mut Vec<u8>, value: &str, series: &M, combo: usize| {
+            let sample = series.sample(scratch);
+            if !FamilyText::has_line(sample) {
+                return;
+            }
+            let (before, after) = match self.pieces.get(combo * 2..combo * 2 + 2) {
+                Some([before, after]) => (before.as_bytes(), after.as_bytes()),
+                _ => return,
+            };
+            // One reservation per line: value, `\n` and a number of at most 24 bytes.
+            out.reserve(before.len() + value.len() + after.len() + 32);
+            out.extend_from_slice(before);
+            if escapes {
+                write_escaped_label_value(out, value);
+            } else {
+                write_short(out, value.as_bytes());
+            }
+            write_short(out, after);
+            write_value(out, format, sample);
+        };
+        let mut first = 0;
+        let mut k = 0;
+        while first < len {
+            let (Some(series), Some(values)) = (rows.series.chunk(k), label.values.chunk(k)) else {
+                break;
+            };
+            let n = (len - first).min(rows.series.chunk_len(k));
+            let stride = if k < PADDED_CHUNKS {
+                pad_stride::<M>()
+            } else {
+                1
+            };
+            let row_len = self.cardinality * stride;
+            for (value, row) in values[..n].iter().zip(series.chunks(row_len)) {
+                let value = value.get().map_or("", |v| v);
+                for combo in 0..self.cardinality {
+                    if let Some(series) = row.get(combo * stride) {
+                        line(out, value, series, combo);
+                    }
+                }
+            }
+            first += n;
+            k += 1;
+        }
+        if let Some(overflow) = &self.overflow
+            && self.overflow_used.load(Relaxed)
+        {
+            let stride = pad_stride::<M>();
+            for combo in 0..self.cardinality {
+                if let Some(series) = overflow.get(combo * stride) {
+                    line(out, OVERFLOW_VALUE, series, combo);
+                }
+            }
+        }
     }
 
     /// Calls `f` with the open values and series of every row that is exposed, in order:
@@ -1127,6 +1229,13 @@ impl<M: Metric> Collect for Inner<M> {
         }
         debug_assert_eq!(self.text.metric_type(), M::TYPE);
         self.text.write_header(out, format);
+        if M::TYPE != MetricType::Histogram
+            && self.open == 1
+            && let Some(rows) = &self.rows
+        {
+            self.encode_one_open_label(rows, format, out, scratch);
+            return;
+        }
         let parts = self.open + 1;
         let mut line = String::new();
         let mut escapes = None;
@@ -1167,7 +1276,7 @@ impl<M: Metric> Collect for Inner<M> {
     }
 
     fn overflow_count(&self) -> u64 {
-        self.overflows.sum()
+        self.overflows.sum(TOTAL)
     }
 
     fn label_overflows(&self) -> Vec<(&'static str, u64)> {

@@ -279,3 +279,124 @@ mod model {
         }
     }
 }
+
+/// Lookups past the bound from more threads than the overflow counters have stripes:
+/// every count is exact — the family's overflow count, each label's count in
+/// `label_overflows`, the overflow series and the rows' own series.
+#[test]
+fn overflow_counts_are_exact_under_concurrency() {
+    const THREADS: usize = 9;
+    const ROUNDS: usize = 3_000;
+    let desc = leak(
+        "striped",
+        vec![LabelDesc::open("user", 8), LabelDesc::open("region", 2)],
+    );
+    let family: Family<Counter, (), 2> = Family::new(desc, &Options::new()).unwrap();
+    let users: Vec<String> = (0..8).map(|i| format!("u{i}")).collect();
+    let regions = ["eu", "us"];
+    for user in &users {
+        for region in regions {
+            family.with([user, region], ()).inc_by(0);
+        }
+    }
+    let barrier = Barrier::new(THREADS);
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let (family, barrier, users) = (&family, &barrier, &users);
+            s.spawn(move || {
+                barrier.wait();
+                let mut new = String::new();
+                for i in 0..ROUNDS {
+                    use std::fmt::Write;
+                    new.clear();
+                    write!(new, "new-{t}-{i}").unwrap();
+                    let (user, region) = (&users[i % 8], regions[i % 2]);
+                    // A new user (past the user bound), a new region (past the region
+                    // bound), both, and a row that exists.
+                    family.with([&new, region], ()).inc();
+                    family.with([user, &new], ()).inc();
+                    family.with([&new, &new], ()).inc();
+                    family.with([user, region], ()).inc();
+                }
+            });
+        }
+    });
+    let n = (THREADS * ROUNDS) as u64;
+    assert_eq!(family.overflow_count(), 3 * n);
+    assert_eq!(
+        family
+            .with([OVERFLOW_VALUE, OVERFLOW_VALUE], ())
+            .value_u64(),
+        3 * n
+    );
+    assert_eq!(
+        family.collector().label_overflows(),
+        [("user", 2 * n), ("region", 2 * n)]
+    );
+    // `i % 8` and `i % 2` pair each user with one region.
+    for (i, user) in users.iter().enumerate() {
+        assert_eq!(
+            family.with([user, regions[i % 2]], ()).value_u64(),
+            n / 8,
+            "{user}"
+        );
+        assert_eq!(family.with([user, regions[(i + 1) % 2]], ()).value_u64(), 0);
+    }
+    // 16 rows and the overflow row.
+    assert_eq!(family.series_count(), 17);
+}
+
+/// A family with one open label is encoded by walking its chunks (padded and packed)
+/// side by side: every row, every closed combination, escaped values and the overflow
+/// row come out in order with their values, as the snapshot says.
+#[test]
+fn one_open_label_encoding_covers_every_chunk() {
+    let desc = leak(
+        "walked",
+        vec![
+            LabelDesc::open("model", 300),
+            LabelDesc::closed("reason", Reason::VALUES),
+        ],
+    );
+    let family: Family<Counter, Reason, 1> = Family::new(desc, &Options::new()).unwrap();
+    let values: Vec<String> = (0..310)
+        .map(|i| match i % 50 {
+            7 => format!("q\"{i}\\\n"),
+            _ => format!("model-{i}"),
+        })
+        .collect();
+    for (i, v) in values.iter().enumerate() {
+        family.with([v], Reason::Length).inc_by(i as u64 + 1);
+    }
+    let escape = |v: &str| {
+        v.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    };
+    let mut expected = String::new();
+    for (i, v) in values.iter().take(300).enumerate() {
+        let v = escape(v);
+        expected += &format!("walked_total{{model=\"{v}\",reason=\"stop\"}} 0\n");
+        expected += &format!(
+            "walked_total{{model=\"{v}\",reason=\"length\"}} {}\n",
+            i + 1
+        );
+    }
+    let overflow: u64 = (301..=310).sum();
+    expected += &format!("walked_total{{model=\"{OVERFLOW_VALUE}\",reason=\"stop\"}} 0\n");
+    expected +=
+        &format!("walked_total{{model=\"{OVERFLOW_VALUE}\",reason=\"length\"}} {overflow}\n");
+    let mut out = Vec::new();
+    family.collector().encode(Format::Text, &mut out);
+    let text = String::from_utf8(out).unwrap();
+    let lines: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(lines, expected);
+    assert_eq!(
+        family.collector().snapshot().series.len(),
+        expected.lines().count()
+    );
+}
