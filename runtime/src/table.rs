@@ -14,6 +14,9 @@
 //! - [`Chunks`]: dense storage addressed by id, in chunks of `first << k` items that are
 //!   allocated whole and never move, so a reference into one is valid for the owner's
 //!   lifetime and a chunk can be shared (`Arc`) with handles.
+//! - [`Arena`]: byte strings appended one after the other into blocks of 64-bit words
+//!   that never move, each addressed by its position: no allocation and no `OnceLock`
+//!   per string, and readers compare or copy a string a word at a time.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -182,6 +185,166 @@ impl<T> Chunks<T> {
     }
 }
 
+/// Words in block 0 of an [`Arena`]; block `k` holds `ARENA0 << k`.
+const ARENA0: usize = 64;
+
+/// Append-only storage of byte strings, readable while its owner (holding its insertion
+/// lock) appends. A string at position `p` is its length in bytes in word `p`, then its
+/// bytes in the next words (little-endian, the last word padded with zeros); a string
+/// never spans two blocks (a block with too little room left is skipped). Blocks are
+/// allocated whole, zeroed, when first used, and never move.
+pub(crate) struct Arena {
+    blocks: [OnceLock<Box<[AtomicU64]>>; LEVELS],
+    /// Words used (skipped ones included); only touched under the owner's insertion lock.
+    len: AtomicUsize,
+}
+
+/// The word holding `bytes` (at most 8), little-endian, zero-padded.
+#[inline(always)]
+fn word_of(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// `bytes` (shorter than 8) as a little-endian word, zero-padded, without a call to
+/// `memcpy`: overlapping loads of 4 or 1 bytes.
+#[inline(always)]
+fn short_word(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    if n >= 4 {
+        let lo = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as u64;
+        let hi = u32::from_le_bytes([bytes[n - 4], bytes[n - 3], bytes[n - 2], bytes[n - 1]]);
+        lo | (hi as u64) << (8 * (n - 4))
+    } else if n > 0 {
+        bytes[0] as u64
+            | (bytes[n / 2] as u64) << (8 * (n / 2))
+            | (bytes[n - 1] as u64) << (8 * (n - 1))
+    } else {
+        0
+    }
+}
+
+/// Bytes `at..at + 8` of the little-endian byte stream of `words` (zeros past the end).
+#[inline(always)]
+fn stream_word(words: &[AtomicU64], at: usize) -> u64 {
+    let (i, shift) = (at / 8, (at % 8) as u32 * 8);
+    let lo = words.get(i).map_or(0, |w| w.load(Ordering::Relaxed));
+    if shift == 0 {
+        return lo;
+    }
+    let hi = words.get(i + 1).map_or(0, |w| w.load(Ordering::Relaxed));
+    (lo >> shift) | (hi << (64 - shift))
+}
+
+/// Whether the little-endian byte stream of `words` holds `bytes` from byte `start`,
+/// compared a word at a time (the last word overlapping the one before) without a call.
+#[inline(always)]
+pub(crate) fn stream_eq(words: &[AtomicU64], start: usize, bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    if n < 8 {
+        let mask = if n == 0 { 0 } else { u64::MAX >> (64 - 8 * n) };
+        return stream_word(words, start) & mask == short_word(bytes);
+    }
+    let mut chunks = bytes.chunks_exact(8);
+    for (j, chunk) in (&mut chunks).enumerate() {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if stream_word(words, start + 8 * j) != word {
+            return false;
+        }
+    }
+    if chunks.remainder().is_empty() {
+        return true;
+    }
+    let tail = u64::from_le_bytes(bytes[n - 8..].try_into().unwrap_or_default());
+    stream_word(words, start + n - 8) == tail
+}
+
+impl Arena {
+    pub(crate) fn new() -> Self {
+        Arena {
+            blocks: std::array::from_fn(|_| OnceLock::new()),
+            len: AtomicUsize::new(0),
+        }
+    }
+
+    /// The block holding word `p` and the word's offset in it.
+    #[inline(always)]
+    fn locate(p: usize) -> (usize, usize) {
+        let q = p / ARENA0 + 1;
+        let k = (usize::BITS - 1 - q.leading_zeros()) as usize;
+        (k, p - ARENA0 * ((1 << k) - 1))
+    }
+
+    /// Appends `bytes` and returns its position. The caller holds its insertion lock and
+    /// publishes the position with a release store after this returns.
+    pub(crate) fn push(&self, bytes: &[u8]) -> usize {
+        let words = 1 + bytes.len().div_ceil(8);
+        let mut p = self.len.load(Ordering::Relaxed);
+        let (k, offset) = loop {
+            let (k, offset) = Self::locate(p);
+            if offset + words <= ARENA0 << k {
+                break (k, offset);
+            }
+            // Skip the rest of this block: the string starts the next one.
+            p = ARENA0 * ((1 << (k + 1)) - 1);
+        };
+        let block = self.blocks[k].get_or_init(|| empty(ARENA0 << k));
+        let slots = &block[offset..offset + words];
+        slots[0].store(bytes.len() as u64, Ordering::Relaxed);
+        for (slot, chunk) in slots[1..].iter().zip(bytes.chunks(8)) {
+            slot.store(word_of(chunk), Ordering::Relaxed);
+        }
+        self.len.store(p + words, Ordering::Relaxed);
+        p
+    }
+
+    /// The words of the string at `p`: its length, then its bytes.
+    #[inline(always)]
+    fn words(&self, p: usize) -> Option<(usize, &[AtomicU64])> {
+        let (k, offset) = Self::locate(p);
+        let block = self.blocks.get(k)?.get()?;
+        let (len, rest) = block.get(offset..)?.split_first()?;
+        let len = len.load(Ordering::Relaxed) as usize;
+        Some((len, rest.get(..len.div_ceil(8))?))
+    }
+
+    /// Whether the string at `p` (published) is `bytes`.
+    #[inline]
+    pub(crate) fn eq(&self, p: usize, bytes: &[u8]) -> bool {
+        let Some((len, words)) = self.words(p) else {
+            return false;
+        };
+        len == bytes.len() && stream_eq(words, 0, bytes)
+    }
+
+    /// Appends the bytes of the string at `p` (published) to `out`.
+    #[inline]
+    pub(crate) fn write(&self, p: usize, out: &mut Vec<u8>) {
+        let Some((len, words)) = self.words(p) else {
+            return;
+        };
+        out.reserve(words.len() * 8);
+        let mut left = len;
+        for word in words {
+            let bytes = word.load(Ordering::Relaxed).to_le_bytes();
+            let n = left.min(8);
+            out.extend_from_slice(&bytes[..n]);
+            left -= n;
+        }
+    }
+
+    #[cfg(test)]
+    /// Bytes held by the blocks.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.blocks
+            .iter()
+            .filter_map(OnceLock::get)
+            .map(|b| b.len() * std::mem::size_of::<AtomicU64>())
+            .sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +368,59 @@ mod tests {
         // old ones are smaller than it together.
         let newest = 8192 * 8;
         assert!(index.heap_bytes() < 2 * newest, "{}", index.heap_bytes());
+    }
+
+    #[test]
+    fn arena_keeps_strings_of_every_length() {
+        let arena = Arena::new();
+        // Lengths around word and block edges, a string longer than the first blocks,
+        // and bytes of every value.
+        let mut strings: Vec<Vec<u8>> = (0..40).map(|n| (0..n as u8).collect()).collect();
+        strings.push(vec![0xFF; 2000]);
+        strings.push(Vec::new());
+        strings.extend((0..300).map(|i| format!("value-{i}").into_bytes()));
+        let at: Vec<usize> = strings.iter().map(|s| arena.push(s)).collect();
+        for (s, &p) in strings.iter().zip(&at) {
+            assert!(arena.eq(p, s), "{s:?}");
+            let mut out = b"x".to_vec();
+            arena.write(p, &mut out);
+            assert_eq!(&out[1..], &s[..]);
+            // A different string of the same length, or a prefix, is not equal.
+            if let Some((last, init)) = s.split_last() {
+                assert!(!arena.eq(p, init));
+                let mut other = s.clone();
+                *other.last_mut().unwrap() = last.wrapping_add(1);
+                assert!(!arena.eq(p, &other));
+            }
+        }
+        // Few words skipped at block ends: the strings take 1 + len/8 words each.
+        let words: usize = strings.iter().map(|s| 1 + s.len().div_ceil(8)).sum();
+        assert!(
+            arena.len.load(Ordering::Relaxed) < words + 2 * 256,
+            "{words}"
+        );
+    }
+
+    #[test]
+    fn streams_compare_at_every_offset_and_length() {
+        // A stream of known bytes; every slice of it is found at its offset and a slice
+        // with one byte changed is not.
+        let stream: Vec<u8> = (1..=80u8).collect();
+        let words: Vec<AtomicU64> = stream
+            .chunks(8)
+            .map(|c| AtomicU64::new(word_of(c)))
+            .collect();
+        for start in 0..40 {
+            for len in 0..40 {
+                let slice = &stream[start..start + len];
+                assert!(stream_eq(&words, start, slice), "{start} {len}");
+                for i in 0..len {
+                    let mut other = slice.to_vec();
+                    other[i] ^= 0x40;
+                    assert!(!stream_eq(&words, start, &other), "{start} {len} {i}");
+                }
+            }
+        }
     }
 
     #[test]
