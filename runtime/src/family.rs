@@ -20,7 +20,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::encoding::{
     FamilyText, Format, needs_escape, push_escaped_label_value, render_label_pieces,
@@ -30,7 +30,7 @@ use crate::label::decode;
 use crate::lifecycle::{Version, deprecation_notice, exposition, help_with_notice};
 use crate::metric::{Metric, Sample};
 use crate::options::resolve_buckets;
-use crate::table::{Arena, CHUNK0, Chunks, Index, stream_eq};
+use crate::table::{CHUNK0, Chunks, Index};
 use crate::{
     BuildError, ClosedLabels, LabelKind, MetricDesc, MetricType, OVERFLOW_VALUE, Options, Stage,
 };
@@ -89,12 +89,7 @@ enum Slot {
 /// The distinct values of one open label, each stored once, with dense ids.
 struct Interner {
     index: Index,
-    /// Per value id, the value: inline when at most [`INLINE`] bytes (see
-    /// [`Interner::push`]), else its position and length in `long`. Same chunks as a
-    /// family's series.
-    spans: Chunks<[AtomicU64; SPAN_WORDS]>,
-    /// The bytes of values longer than [`INLINE`], one after the other.
-    long: Arena,
+    values: Chunks<OnceLock<Box<str>>>,
     /// Values stored; released after a value is readable.
     len: AtomicUsize,
     /// Whether a value needs escaping in an exposition (most labels have none, and
@@ -106,96 +101,38 @@ impl Interner {
     fn new() -> Self {
         Interner {
             index: Index::new(),
-            spans: Chunks::new(),
-            long: Arena::new(),
+            values: Chunks::new(),
             len: AtomicUsize::new(0),
             escapes: AtomicBool::new(false),
         }
     }
 
-    /// The stored words of value `id`, which was published (found in the index or below
-    /// `len`).
-    #[inline(always)]
-    fn span(&self, id: usize) -> Option<&[AtomicU64; SPAN_WORDS]> {
-        let (k, offset) = self.spans.locate(id);
-        self.spans.chunk(k)?.get(offset)
-    }
-
-    /// Whether value `id` (published) is `value`.
+    /// Value `id`, which was published (found in the index or below `len`).
     #[inline]
-    fn is(&self, id: usize, value: &str) -> bool {
-        let Some(span) = self.span(id) else {
-            return false;
-        };
-        match Span::read(span) {
-            Span::Inline(len, words) => len == value.len() && stream_eq(words, 0, value.as_bytes()),
-            Span::Long(p) => self.long.eq(p, value.as_bytes()),
-        }
-    }
-
-    /// Appends the bytes of value `id` (published) to `out`.
-    #[inline]
-    fn write(&self, id: usize, out: &mut Vec<u8>) {
-        if let Some(span) = self.span(id) {
-            self.write_span(span, out);
-        }
-    }
-
-    /// Appends the bytes of the value stored in `span` (published) to `out`.
-    #[inline]
-    fn write_span(&self, span: &[AtomicU64; SPAN_WORDS], out: &mut Vec<u8>) {
-        match Span::read(span) {
-            Span::Inline(len, words) => {
-                let mut bytes = [0u8; SPAN_WORDS * 8];
-                for (b, w) in bytes.chunks_exact_mut(8).zip(words) {
-                    b.copy_from_slice(&w.load(Relaxed).to_le_bytes());
-                }
-                write_short(out, bytes.get(..len).unwrap_or(&[]));
-            }
-            Span::Long(p) => self.long.write(p, out),
-        }
-    }
-
-    /// Value `id` (published), copied into `buf`.
-    fn value_in<'b>(&self, id: usize, buf: &'b mut Vec<u8>) -> &'b str {
-        buf.clear();
-        self.write(id, buf);
-        // Stored from a `&str`, whole words at a time: always UTF-8.
-        std::str::from_utf8(buf).unwrap_or_default()
+    fn value(&self, id: usize) -> &str {
+        let (k, offset) = self.values.locate(id);
+        self.values
+            .chunk(k)
+            .and_then(|chunk| chunk[offset].get())
+            .map_or("", |v| v)
     }
 
     #[inline]
     fn find(&self, hash: u64, value: &str) -> Option<usize> {
-        self.index.find(hash, |id| self.is(id, value))
+        self.index.find(hash, |id| self.value(id) == value)
     }
 
     /// Stores `value` (absent) under the next id, without indexing it. Under the lock.
     fn push(&self, value: &str) -> usize {
         let id = self.len.load(Relaxed);
-        let (k, offset) = self.spans.locate(id);
-        let chunk = self.spans.chunk_or_init(k, |k| {
-            (0..FIRST_ROWS << k).map(|_| Default::default()).collect()
+        let (k, offset) = self.values.locate(id);
+        let chunk = self.values.chunk_or_init(k, |k| {
+            (0..FIRST_ROWS << k).map(|_| OnceLock::new()).collect()
         });
         if needs_escape(value) {
             self.escapes.store(true, Relaxed);
         }
-        let span = &chunk[offset];
-        let bytes = value.as_bytes();
-        if bytes.len() <= INLINE {
-            // The value from byte 0, its length in the last byte, little-endian.
-            let mut inline = [0u8; SPAN_WORDS * 8];
-            inline[..bytes.len()].copy_from_slice(bytes);
-            inline[SPAN_WORDS * 8 - 1] = bytes.len() as u8;
-            for (word, b) in span.iter().zip(inline.chunks_exact(8)) {
-                word.store(
-                    u64::from_le_bytes(b.try_into().unwrap_or_default()),
-                    Relaxed,
-                );
-            }
-        } else {
-            span[SPAN_WORDS - 1].store(LONG << 56, Relaxed);
-            span[0].store(self.long.push(bytes) as u64, Relaxed);
-        }
+        let _ = chunk[offset].set(value.into());
         id
     }
 
@@ -213,43 +150,13 @@ impl Interner {
     #[cfg(test)]
     fn heap_bytes(&self) -> usize {
         let len = self.len.load(Acquire);
-        let spans: usize = self
-            .spans
+        let slots: usize = self
+            .values
             .iter_chunks()
-            .map(|(_, c)| c.len() * std::mem::size_of::<[AtomicU64; SPAN_WORDS]>())
+            .map(|(_, c)| c.len() * std::mem::size_of::<OnceLock<Box<str>>>())
             .sum();
-        debug_assert!(len <= spans / (SPAN_WORDS * 8));
-        self.index.heap_bytes() + spans + self.long.heap_bytes()
-    }
-}
-
-/// The longest value stored inline in an [`Interner`]'s span (three words, one byte of
-/// length): most label values (model names, engine ids, status codes) fit.
-const INLINE: usize = SPAN_WORDS * 8 - 1;
-
-/// Words per interned value.
-const SPAN_WORDS: usize = 3;
-
-/// The last byte of a span holding a longer value (above [`INLINE`]).
-const LONG: u64 = 0xFF;
-
-/// A stored value, as read from its span.
-enum Span<'a> {
-    /// The length and the span's words (the value from byte 0, little-endian).
-    Inline(usize, &'a [AtomicU64; SPAN_WORDS]),
-    /// The position in the interner's `long` arena.
-    Long(usize),
-}
-
-impl Span<'_> {
-    #[inline(always)]
-    fn read(span: &[AtomicU64; SPAN_WORDS]) -> Span<'_> {
-        let len = (span[SPAN_WORDS - 1].load(Relaxed) >> 56) as usize;
-        if len <= INLINE {
-            Span::Inline(len, span)
-        } else {
-            Span::Long(span[0].load(Relaxed) as usize)
-        }
+        let strings: usize = (0..len).map(|id| self.value(id).len()).sum();
+        self.index.heap_bytes() + slots + strings
     }
 }
 
@@ -845,7 +752,7 @@ impl<M: Metric> Inner<M> {
     #[inline]
     fn row_is(&self, rows: &Rows<M>, id: usize, open: &[&str]) -> bool {
         if let [value] = open {
-            return rows.labels[0].is(id, value);
+            return rows.labels[0].value(id) == *value;
         }
         let n = open.len();
         let (k, offset) = rows.ids.locate(id);
@@ -857,7 +764,7 @@ impl<M: Metric> Inner<M> {
             .iter()
             .zip(ids)
             .zip(open)
-            .all(|((label, value_id), v)| label.is(value_id.load(Relaxed) as usize, v))
+            .all(|((label, value_id), v)| label.value(value_id.load(Relaxed) as usize) == *v)
     }
 
     /// The series of the row with open values `open`; `rows` are [`Inner::rows`] (as
@@ -1092,7 +999,7 @@ impl<M: Metric> Inner<M> {
         // After the length: covers every value below it.
         let escapes = self.escapes();
         let label = &rows.labels[0];
-        let mut line = |out: &mut Vec<u8>, value: &[u8], series: &M, combo: usize| {
+        let mut line = |out: &mut Vec<u8>, value: &str, series: &M, combo: usize| {
             let sample = series.sample(scratch);
             if !FamilyText::has_line(sample) {
                 return;
@@ -1105,19 +1012,17 @@ impl<M: Metric> Inner<M> {
             out.reserve(before.len() + value.len() + after.len() + 32);
             out.extend_from_slice(before);
             if escapes {
-                // Copied from a `&str`: always UTF-8.
-                write_escaped_label_value(out, std::str::from_utf8(value).unwrap_or_default());
+                write_escaped_label_value(out, value);
             } else {
-                write_short(out, value);
+                write_short(out, value.as_bytes());
             }
             write_short(out, after);
             write_value(out, format, sample);
         };
-        let mut value = Vec::new();
         let mut first = 0;
         let mut k = 0;
         while first < len {
-            let (Some(series), Some(spans)) = (rows.series.chunk(k), label.spans.chunk(k)) else {
+            let (Some(series), Some(values)) = (rows.series.chunk(k), label.values.chunk(k)) else {
                 break;
             };
             let n = (len - first).min(rows.series.chunk_len(k));
@@ -1127,12 +1032,11 @@ impl<M: Metric> Inner<M> {
                 1
             };
             let row_len = self.cardinality * stride;
-            for (span, row) in spans[..n].iter().zip(series.chunks(row_len)) {
-                value.clear();
-                label.write_span(span, &mut value);
+            for (value, row) in values[..n].iter().zip(series.chunks(row_len)) {
+                let value = value.get().map_or("", |v| v);
                 for combo in 0..self.cardinality {
                     if let Some(series) = row.get(combo * stride) {
-                        line(out, &value, series, combo);
+                        line(out, value, series, combo);
                     }
                 }
             }
@@ -1145,7 +1049,7 @@ impl<M: Metric> Inner<M> {
             let stride = pad_stride::<M>();
             for combo in 0..self.cardinality {
                 if let Some(series) = overflow.get(combo * stride) {
-                    line(out, OVERFLOW_VALUE.as_bytes(), series, combo);
+                    line(out, OVERFLOW_VALUE, series, combo);
                 }
             }
         }
@@ -1167,34 +1071,24 @@ impl<M: Metric> Inner<M> {
         }
         let Some(rows) = &self.rows else { return };
         let len = rows.len.load(Acquire);
-        // The row's values, copied out of their labels' storage.
-        let mut bufs: Vec<Vec<u8>> = (0..self.open).map(|_| Vec::new()).collect();
+        let mut values: Vec<&str> = Vec::with_capacity(self.open);
         for id in 0..len {
+            values.clear();
             if self.open == 1 {
-                rows.labels[0].value_in(id, &mut bufs[0]);
+                values.push(rows.labels[0].value(id));
             } else {
                 let (k, offset) = rows.ids.locate(id);
                 if let Some(ids) = rows.ids.chunk(k) {
                     let ids = &ids[offset * self.open..(offset + 1) * self.open];
-                    for ((label, v), buf) in rows.labels.iter().zip(ids).zip(bufs.iter_mut()) {
-                        label.value_in(v.load(Relaxed) as usize, buf);
-                    }
+                    values.extend(
+                        rows.labels
+                            .iter()
+                            .zip(ids)
+                            .map(|(label, v)| label.value(v.load(Relaxed) as usize)),
+                    );
                 }
             }
-            // Copied from `&str`s: always UTF-8.
-            let values = bufs
-                .iter()
-                .map(|b| std::str::from_utf8(b).unwrap_or_default());
-            let row = self.row_ref(rows, id);
-            if self.open <= 8 {
-                let mut on_stack = [""; 8];
-                for (slot, v) in on_stack.iter_mut().zip(values) {
-                    *slot = v;
-                }
-                f(&on_stack[..self.open], row);
-            } else {
-                f(&values.collect::<Vec<_>>(), row);
-            }
+            f(&values, self.row_ref(rows, id));
         }
         if let Some(overflow) = &self.overflow
             && self.overflow_used.load(Relaxed)
