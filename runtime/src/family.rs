@@ -139,11 +139,6 @@ impl Interner {
     /// Indexes value `id` (pushed) under `hash` and publishes it. Under the lock.
     fn publish(&self, hash: u64, id: usize) {
         self.index.insert(hash, id);
-        self.published(id);
-    }
-
-    /// Publishes value `id` (pushed, indexed elsewhere). Under the lock.
-    fn published(&self, id: usize) {
         self.len.store(id + 1, Release);
     }
 
@@ -162,12 +157,10 @@ impl Interner {
 
 /// The rows of a family with open labels.
 struct Rows<M> {
-    /// Rows by the hash of their open values. With one open label a row *is* a value
-    /// (same id), and this is that label's value index (its own stays empty): a hit
-    /// reaches the index in one load from the [`Family`].
-    index: Index,
-    /// Per open label, its distinct values.
+    /// Per open label, its distinct values. With one open label, rows are its values.
     labels: Box<[Interner]>,
+    /// With several open labels: rows by the hash of all their values…
+    index: Index,
     /// …and the value id of each open label of every row, `N` per row.
     ids: Chunks<AtomicU32>,
     /// The series of row `r`: `cardinality` primitives from offset
@@ -276,8 +269,8 @@ pub(crate) struct Inner<M: Metric> {
     pieces: Box<[Box<str>]>,
     /// Families without open labels: the one row, made at construction.
     fixed: Option<Arc<[M]>>,
-    /// Families with open labels (shared with every [`Family`] handle, for lookups).
-    rows: Option<Arc<Rows<M>>>,
+    /// Families with open labels.
+    rows: Option<Box<Rows<M>>>,
     /// The overflow series (and the sink of hidden families); families with open labels.
     overflow: Option<Arc<[M]>>,
     overflow_used: AtomicBool,
@@ -362,9 +355,6 @@ pub struct Family<M: Metric, C: ClosedLabels = (), const N: usize = 0> {
     /// `pad_stride::<M>()` apart, kept here so that [`Family::get`] is one load and an
     /// index, like a plain array.
     fixed: Arc<[M]>,
-    /// The rows when `N > 0`, kept here so that a lookup reaches the row index in one
-    /// load.
-    rows: Option<Arc<Rows<M>>>,
     _closed: PhantomData<fn(C)>,
 }
 
@@ -373,7 +363,6 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Clone for Family<M, C, N> {
         Family {
             inner: Arc::clone(&self.inner),
             fixed: Arc::clone(&self.fixed),
-            rows: self.rows.clone(),
             _closed: PhantomData,
         }
     }
@@ -573,7 +562,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
             inner.fixed = Some(inner.new_series(1, pad_stride::<M>()));
         } else {
             inner.overflow = Some(inner.new_series(1, pad_stride::<M>()));
-            inner.rows = Some(Arc::new(Rows {
+            inner.rows = Some(Box::new(Rows {
                 labels: (0..N).map(|_| Interner::new()).collect(),
                 index: Index::new(),
                 ids: Chunks::new(),
@@ -585,11 +574,9 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
             Some(series) => Arc::clone(series),
             None => Arc::from([]),
         };
-        let rows = inner.rows.clone();
         Ok(Family {
             inner: Arc::new(inner),
             fixed,
-            rows,
             _closed: PhantomData,
         })
     }
@@ -614,7 +601,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
     #[inline]
     pub fn with(&self, open: [&str; N], closed: C) -> &M {
         let open = self.inner.restrict(open);
-        let row = self.inner.row(self.rows.as_deref(), &open);
+        let row = self.inner.row(&open);
         &row.series[row.base + closed.dense_index() * row.stride]
     }
 
@@ -624,7 +611,7 @@ impl<M: Metric, C: ClosedLabels, const N: usize> Family<M, C, N> {
     /// in long-lived engine structs.
     pub fn bind(&self, open: [&str; N]) -> Bound<M, C> {
         let open = self.inner.restrict(open);
-        let row = self.inner.row(self.rows.as_deref(), &open);
+        let row = self.inner.row(&open);
         Bound {
             series: Arc::clone(row.series),
             base: row.base,
@@ -767,11 +754,19 @@ impl<M: Metric> Inner<M> {
             .all(|((label, value_id), v)| label.value(value_id.load(Relaxed) as usize) == *v)
     }
 
-    /// The series of the row with open values `open`; `rows` are [`Inner::rows`] (as
-    /// kept by the [`Family`]).
+    /// The index rows are found in: the one label's values, or the row index.
     #[inline]
-    fn row<'a>(&'a self, rows: Option<&'a Rows<M>>, open: &[&str]) -> RowRef<'a, M> {
-        let Some(rows) = rows else {
+    fn row_index<'a>(&self, rows: &'a Rows<M>) -> &'a Index {
+        if self.open == 1 {
+            &rows.labels[0].index
+        } else {
+            &rows.index
+        }
+    }
+
+    #[inline]
+    fn row(&self, open: &[&str]) -> RowRef<'_, M> {
+        let Some(rows) = &self.rows else {
             let fixed = self.fixed.as_ref().unwrap_or_else(|| unreachable!());
             return RowRef {
                 series: fixed,
@@ -780,7 +775,9 @@ impl<M: Metric> Inner<M> {
             };
         };
         let hash = self.hash(open);
-        let found = rows.index.find(hash, |id| self.row_is(rows, id, open));
+        let found = self
+            .row_index(rows)
+            .find(hash, |id| self.row_is(rows, id, open));
         match found {
             Some(id) => self.row_ref(rows, id),
             None => self.row_slow(rows, hash, open),
@@ -876,7 +873,8 @@ impl<M: Metric> Inner<M> {
             return self.overflowed(rows, open, hashes);
         }
         let _guard = self.insert.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(id) = rows.index.find(hash, |id| self.row_is(rows, id, open)) {
+        let index = self.row_index(rows);
+        if let Some(id) = index.find(hash, |id| self.row_is(rows, id, open)) {
             return self.row_ref(rows, id);
         }
         if self.is_full(rows, open, hashes) {
@@ -901,9 +899,7 @@ impl<M: Metric> Inner<M> {
             let label = &rows.labels[0];
             let value_id = label.push(value);
             debug_assert_eq!(value_id, id);
-            // The row index is the label's value index.
-            rows.index.insert(hash, value_id);
-            label.published(value_id);
+            label.publish(hash, value_id);
         } else {
             let n = open.len();
             let (k, offset) = rows.ids.locate(id);
