@@ -614,10 +614,19 @@ fn header(
 
 /// The module-level tables the support code consults.
 fn catalogue_tables(out: &mut String, catalogue: &Catalogue, at: &Version, plans: &[Plan<'_>]) {
+    // A full name always means its metric, as on the Rust side (which takes full names
+    // only): a local name that is another metric's full name is left out.
+    let full: BTreeSet<&str> = catalogue
+        .metrics
+        .iter()
+        .map(|m| m.full_name.as_str())
+        .collect();
     out.push_str("_LOCAL_NAMES: _t.Dict[str, str] = {\n");
     for m in &catalogue.metrics {
         let local = string_literal(&m.name);
-        let _ = writeln!(out, "    {local}: {local},");
+        if m.full_name == m.name || !full.contains(m.name.as_str()) {
+            let _ = writeln!(out, "    {local}: {local},");
+        }
         if m.full_name != m.name {
             let _ = writeln!(out, "    {}: {local},", string_literal(&m.full_name));
         }

@@ -130,3 +130,38 @@ fn python_literals_escape_everything() {
     assert_eq!(python::identifier("class"), "class_");
     assert_eq!(python::identifier("requests"), "requests");
 }
+
+/// `Metrics(disabled=...)` and `overflow_count` take local or full names; a local name that
+/// is another metric's full name means that other metric, as the Rust side (full names
+/// only) would read it.
+#[test]
+fn a_full_name_always_means_its_metric() {
+    let text = r#"
+[catalogue]
+namespace = "app"
+
+[[metric]]
+name = "requests"
+type = "counter"
+help = "Requests."
+
+[[metric]]
+name = "app_requests"
+type = "counter"
+help = "Another metric whose local name is the full name of the first."
+allow = ["reserved-suffix"]
+"#;
+    let module = module_at(text, "1.0.0").unwrap();
+    let table = &module[module.find("_LOCAL_NAMES: ").unwrap()..];
+    let table = &table[..table.find("}\n").unwrap()];
+    assert!(table.contains("\"app_requests\": \"requests\","), "{table}");
+    assert!(
+        !table.contains("\"app_requests\": \"app_requests\","),
+        "{table}"
+    );
+    assert!(
+        table.contains("\"app_app_requests\": \"app_requests\","),
+        "{table}"
+    );
+    assert!(table.contains("\"requests\": \"requests\","), "{table}");
+}
