@@ -14,7 +14,14 @@ A hidden metric is exposed only by a process started with the show-hidden value 
 previous minor release). Exposed otherwise, the program is not running the version you \
 think, or it ignores the lifecycle. If it was started with the show-hidden value, say so \
 with `--show-hidden X.Y`; the check then accepts every hidden metric.",
-    bad: r#"[catalogue]
+    bad: HIDDEN_BAD,
+    good: HIDDEN_GOOD,
+    check: Check::Live,
+};
+
+/// The example of this rule and of `live-show-hidden`: a metric hidden at the version,
+/// exposed.
+pub(super) const HIDDEN_BAD: &str = r#"[catalogue]
 version = "0.11.0"
 
 [[metric]]
@@ -28,8 +35,10 @@ allow = ["unit-suffix", "deprecated-without-replacement"]
 # HELP app_cache_usage_perc Cache usage. DEPRECATED since 0.10.0.
 # TYPE app_cache_usage_perc gauge
 app_cache_usage_perc 0.5
-"#,
-    good: r#"[catalogue]
+"#;
+
+/// The fixed example: not exposed.
+pub(super) const HIDDEN_GOOD: &str = r#"[catalogue]
 version = "0.11.0"
 
 [[metric]]
@@ -40,6 +49,4 @@ deprecated = "0.10.0"
 allow = ["unit-suffix", "deprecated-without-replacement"]
 
 # scrape:
-"#,
-    check: Check::Live,
-};
+"#;

@@ -17,32 +17,8 @@ like the others, and this note names the instance once. At the next minor releas
 value is refused and those metrics are removed: migrate the dashboards and alerts that \
 read them before upgrading. A single scrape reports `live-hidden-exposed` instead, unless \
 `--show-hidden` is given.",
-    bad: r#"[catalogue]
-version = "0.11.0"
-
-[[metric]]
-name = "app_cache_usage_perc"
-type = "gauge"
-help = "Cache usage."
-deprecated = "0.10.0"
-allow = ["unit-suffix", "deprecated-without-replacement"]
-
-# scrape:
-# HELP app_cache_usage_perc Cache usage. DEPRECATED since 0.10.0.
-# TYPE app_cache_usage_perc gauge
-app_cache_usage_perc 0.5
-"#,
-    good: r#"[catalogue]
-version = "0.11.0"
-
-[[metric]]
-name = "app_cache_usage_perc"
-type = "gauge"
-help = "Cache usage."
-deprecated = "0.10.0"
-allow = ["unit-suffix", "deprecated-without-replacement"]
-
-# scrape:
-"#,
+    // The same situation as `live-hidden-exposed`, checked through Prometheus.
+    bad: super::live_hidden_exposed::HIDDEN_BAD,
+    good: super::live_hidden_exposed::HIDDEN_GOOD,
     check: Check::Live,
 };
