@@ -51,9 +51,12 @@ impl Format {
     /// any other media type.
     pub fn from_content_type(content_type: &str) -> Option<Format> {
         let media = content_type.split(';').next().unwrap_or("").trim();
-        [Format::Text, Format::OpenMetrics]
-            .into_iter()
-            .find(|f| f.content_type().split(';').next() == Some(&*media.to_ascii_lowercase()))
+        [Format::Text, Format::OpenMetrics].into_iter().find(|f| {
+            f.content_type()
+                .split(';')
+                .next()
+                .is_some_and(|own| own.eq_ignore_ascii_case(media))
+        })
     }
 
     /// The HTTP `Content-Type` of this format.

@@ -400,13 +400,12 @@ const PYTHON_MEMBERS: [&str; 4] = [
 
 /// Names the body of the Python `Metrics` class refers to (decorators, annotations,
 /// defaults), which a member of the same name would shadow.
-const PYTHON_CLASS_SCOPE: [&str; 8] = [
+const PYTHON_CLASS_SCOPE: [&str; 7] = [
     "property",
     "str",
     "int",
     "bool",
     "float",
-    "object",
     "prometheus_client",
     "_t",
 ];
@@ -450,27 +449,26 @@ fn python_reserved(attribute: &str) -> Option<&'static str> {
 /// label parameters, enums named like the module's constants. The enums share the Rust
 /// enums' names, whose clashes are reported for Rust.
 fn python_clashes(cat: &Catalogue, clashes: &mut Vec<Clash>) {
-    let mut module = Namespace::new(Target::Python);
-    for name in PYTHON_CONSTS {
-        let origin = Origin {
-            what: format!("the module's constant `{name}`"),
-            span: None,
-            metric: None,
-        };
-        module.claim(name.into(), &origin, clashes);
-    }
+    // The label enums share the Rust enums' names, whose clashes among themselves are
+    // reported for Rust; only the module's constants are Python's own.
     for label in &cat.labels {
-        if matches!(label.kind, LabelKind::Closed { .. }) {
-            let origin = Origin {
-                what: format!("label `{}`", label.name),
-                span: Some(label.header),
-                metric: None,
-            };
-            let name = camel(&label.name);
-            // Two labels with one enum name are reported for Rust.
-            if PYTHON_CONSTS.contains(&name.as_str()) {
-                module.claim(name, &origin, clashes);
-            }
+        let name = camel(&label.name);
+        if matches!(label.kind, LabelKind::Closed { .. }) && PYTHON_CONSTS.contains(&name.as_str())
+        {
+            clashes.push(Clash::Twice {
+                target: Target::Python,
+                origin: Origin {
+                    what: format!("label `{}`", label.name),
+                    span: Some(label.header),
+                    metric: None,
+                },
+                first: Origin {
+                    what: format!("the module's constant `{name}`"),
+                    span: None,
+                    metric: None,
+                },
+                name,
+            });
         }
     }
     let mut members = Namespace::new(Target::Python);

@@ -24,7 +24,7 @@ code. Two labels of one metric must give distinct parameters (`self` and `self_`
 `self_`). The Python module of `schema codegen python` has the same names and a few of its \
 own: a Python keyword gets a trailing `_` (metrics `class` and `class_` clash); a metric \
 cannot be named like a member of its `Metrics` class (`overflow_count`, `shows_hidden`), a \
-name the class body uses (`property`, `str`, `int`, `bool`, `float`, `object`, \
+name the class body uses (`property`, `str`, `int`, `bool`, `float`, \
 `prometheus_client`, `_t`), private storage (`_m_0`), a private class (`_Name`) or a special \
 attribute (`__x`); and a closed label cannot give an enum named like a module constant \
 (`VERSION`). Names are compared as every version would generate them, so that the catalogue \

@@ -2,9 +2,8 @@
 //! scratch directories. Each test binary uses a part of it.
 #![allow(dead_code)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The `schema` command, colour left to its default and `NO_COLOR` unset.
@@ -30,18 +29,7 @@ pub fn schema_in(dir: &Path, args: &[&str]) -> Output {
 
 /// Runs `schema` with `args`, `input` on its standard input (closed after it).
 pub fn schema_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = command()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run schema");
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    // A command that does not read its input may exit first: a closed pipe is no error.
-    let _ = stdin.write_all(input.as_bytes());
-    drop(stdin);
-    child.wait_with_output().expect("wait for schema")
+    metrics_schema_tests::output_with_stdin(command().args(args), input.as_bytes())
 }
 
 /// The exit code (the process was not killed by a signal).
