@@ -183,90 +183,59 @@ fn usage_error(cmd: &Command, arg: Option<&Arg>, value: &str, why: &str) -> clap
     .format(&mut cmd)
 }
 
-/// Checks a show-hidden value against `C::VERSION`; shows the valid one in `--help`.
-struct ShowHiddenParser<C>(PhantomData<fn() -> C>);
-
-impl<C> Clone for ShowHiddenParser<C> {
-    fn clone(&self) -> Self {
-        ShowHiddenParser(PhantomData)
-    }
+/// A flag's value checked by `check` (its error a sentence naming what is valid), and the
+/// values `--help` lists, if any.
+#[derive(Clone)]
+struct CheckedParser<T> {
+    check: fn(&str) -> Result<T, String>,
+    possible: Option<fn() -> Option<&'static str>>,
 }
 
-impl<C: MetricCatalogue + 'static> TypedValueParser for ShowHiddenParser<C> {
-    type Value = String;
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for CheckedParser<T> {
+    type Value = T;
 
     fn parse_ref(
         &self,
         cmd: &Command,
         arg: Option<&Arg>,
         value: &std::ffi::OsStr,
-    ) -> Result<String, clap::Error> {
+    ) -> Result<T, clap::Error> {
         let value = value.to_string_lossy();
-        let at = Version::parse(C::VERSION)
-            .map_err(|e| usage_error(cmd, arg, &value, &e.to_string()))?;
-        check_show_hidden(&at, &value)
-            .map_err(|e| usage_error(cmd, arg, &value, &e.to_string()))?;
-        Ok(value.into_owned())
+        (self.check)(&value).map_err(|why| usage_error(cmd, arg, &value, &why))
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        Some(Box::new(
-            C::SHOW_HIDDEN_VALUE.into_iter().map(PossibleValue::new),
-        ))
+        let possible = self.possible?;
+        Some(Box::new(possible().into_iter().map(PossibleValue::new)))
     }
 }
 
-/// Checks that a name is a metric of `C`, suggesting the closest one.
-struct MetricNameParser<C>(PhantomData<fn() -> C>);
-
-impl<C> Clone for MetricNameParser<C> {
-    fn clone(&self) -> Self {
-        MetricNameParser(PhantomData)
-    }
+/// A show-hidden value checked against `C::VERSION`.
+fn show_hidden<C: MetricCatalogue>(value: &str) -> Result<String, String> {
+    let at = Version::parse(C::VERSION).map_err(|e| e.to_string())?;
+    check_show_hidden(&at, value).map_err(|e| e.to_string())?;
+    Ok(value.to_owned())
 }
 
-impl<C: MetricCatalogue + 'static> TypedValueParser for MetricNameParser<C> {
-    type Value = String;
-
-    fn parse_ref(
-        &self,
-        cmd: &Command,
-        arg: Option<&Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<String, clap::Error> {
-        let value = value.to_string_lossy();
-        find_metric::<C>(&value).map_err(|e| usage_error(cmd, arg, &value, &e.to_string()))?;
-        Ok(value.into_owned())
-    }
+/// The valid show-hidden value of `C`, which `--help` shows.
+fn show_hidden_value<C: MetricCatalogue>() -> Option<&'static str> {
+    C::SHOW_HIDDEN_VALUE
 }
 
-/// Parses and checks an allow-list against `C`.
-struct AllowListParser<C>(PhantomData<fn() -> C>);
-
-impl<C> Clone for AllowListParser<C> {
-    fn clone(&self) -> Self {
-        AllowListParser(PhantomData)
-    }
+/// A name of a metric of `C` (the error suggests the closest one).
+fn metric_name<C: MetricCatalogue>(value: &str) -> Result<String, String> {
+    find_metric::<C>(value).map_err(|e| e.to_string())?;
+    Ok(value.to_owned())
 }
 
-impl<C: MetricCatalogue + 'static> TypedValueParser for AllowListParser<C> {
-    type Value = AllowList;
-
-    fn parse_ref(
-        &self,
-        cmd: &Command,
-        arg: Option<&Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<AllowList, clap::Error> {
-        let value = value.to_string_lossy();
-        let fail = |e: OptionsError| usage_error(cmd, arg, &value, &e.to_string());
-        let list = AllowList::parse(&value).map_err(fail)?;
-        let values: Vec<&str> = list.values.iter().map(String::as_str).collect();
-        Options::new()
-            .allow_label_values::<C>(&list.metric, &list.label, &values)
-            .map_err(fail)?;
-        Ok(list)
-    }
+/// An allow-list, parsed and checked against `C`.
+fn allow_list<C: MetricCatalogue>(value: &str) -> Result<AllowList, String> {
+    let list = AllowList::parse(value).map_err(|e| e.to_string())?;
+    let values: Vec<&str> = list.values.iter().map(String::as_str).collect();
+    Options::new()
+        .allow_label_values::<C>(&list.metric, &list.label, &values)
+        .map_err(|e| e.to_string())?;
+    Ok(list)
 }
 
 impl<C: MetricCatalogue + 'static> Args for MetricsArgs<C> {
@@ -288,7 +257,10 @@ impl<C: MetricCatalogue + 'static> Args for MetricsArgs<C> {
                 .value_name("VERSION")
                 .env(SHOW_HIDDEN_ENV)
                 .help(show_hidden_help)
-                .value_parser(ShowHiddenParser::<C>(PhantomData)),
+                .value_parser(CheckedParser {
+                    check: show_hidden::<C>,
+                    possible: Some(show_hidden_value::<C>),
+                }),
         )
         .arg(
             Arg::new(DISABLED_FLAG)
@@ -301,7 +273,10 @@ impl<C: MetricCatalogue + 'static> Args for MetricsArgs<C> {
                     "Disable these metrics (full names, comma-separated): not exposed, \
                      recording is a no-op",
                 )
-                .value_parser(MetricNameParser::<C>(PhantomData)),
+                .value_parser(CheckedParser {
+                    check: metric_name::<C>,
+                    possible: None,
+                }),
         )
         .arg(
             Arg::new(ALLOW_FLAG)
@@ -314,7 +289,10 @@ impl<C: MetricCatalogue + 'static> Args for MetricsArgs<C> {
                     "Keep only these values of an open label; others are recorded as \
                      __overflow__ (repeat the flag, or separate with ';' in {ALLOW_ENV})"
                 ))
-                .value_parser(AllowListParser::<C>(PhantomData)),
+                .value_parser(CheckedParser {
+                    check: allow_list::<C>,
+                    possible: None,
+                }),
         )
     }
 
